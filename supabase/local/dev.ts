@@ -1,0 +1,90 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { DEMO_PASSWORD, DEV_DATA_DIR, PROJECT_DIR, readDevConfig } from "./config";
+import { isPortFree } from "./net";
+import { PortInUseError, startStack, type RunningStack } from "./stack";
+
+// `npm run dev`: the local Supabase stack (unless SUPABASE_URL points elsewhere) and the app server.
+
+const DEV_SESSION_SECRET = "local-dev-session-secret-not-for-production-use";
+
+async function demoSignIns(databaseUrl: string): Promise<string[]> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ email: string; who: string }>(
+      `select u.email, coalesce(u.raw_user_meta_data->>'demo_role', '') as who
+         from auth.users u where u.email like '%@demo.test' order by u.created_at, u.email`,
+    );
+    return rows.map((r) => `  ${r.email.padEnd(28)} ${r.who}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const config = readDevConfig();
+  if (!(await isPortFree(config.PORT))) {
+    throw new PortInUseError(`Port ${config.PORT} (app) is already in use. Stop what uses it, or set PORT=<port>.`);
+  }
+  const appUrl = `http://localhost:${config.PORT}`;
+  let stack: RunningStack | null = null;
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", PORT: String(config.PORT) };
+  env.APP_URL ??= appUrl;
+  env.SESSION_SECRET ??= DEV_SESSION_SECRET;
+
+  if (config.SUPABASE_URL) {
+    console.log(`Using the Supabase project at ${config.SUPABASE_URL} (SUPABASE_URL is set).`);
+  } else {
+    console.log("Starting the local Supabase stack…");
+    stack = await startStack({
+      dataDir: DEV_DATA_DIR,
+      ports: { db: config.DB_PORT, gateway: config.API_PORT },
+      siteUrl: env.APP_URL,
+      seedNewDatabase: true,
+      log: process.env.DEBUG_STACK ? console.log : undefined,
+    });
+    Object.assign(env, {
+      SUPABASE_URL: stack.url,
+      SUPABASE_ANON_KEY: stack.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+      SUPABASE_JWT_SECRET: stack.jwtSecret,
+      MAILBOX_URL: stack.mailboxUrl,
+    });
+  }
+
+  const app = spawn(process.execPath, [path.join(PROJECT_DIR, "node_modules/tsx/dist/cli.mjs"), "server.ts"], {
+    cwd: PROJECT_DIR,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    app.kill("SIGTERM");
+    await stack?.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  app.on("exit", (code) => void shutdown(code ?? 1));
+
+  if (stack) {
+    const people = await demoSignIns(stack.databaseUrl);
+    console.log(`
+  App:      ${env.APP_URL}
+  Mailbox:  ${env.APP_URL}/dev/mailbox
+  API:      ${stack.url}   (Supabase URL; anon and service keys as in .env.example)
+  Database: ${stack.databaseUrl}
+${people.length ? `\n  Demo sign-ins (password: ${DEMO_PASSWORD}):\n${people.join("\n")}\n` : ""}
+  Ctrl-C stops everything.`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof PortInUseError ? error.message : error);
+  process.exit(1);
+});

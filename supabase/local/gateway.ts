@@ -1,0 +1,113 @@
+import http from "node:http";
+import type { Mailbox } from "./mailbox";
+
+// One port in front of the services, like the Kong gateway of `supabase start`: /rest/v1 to PostgREST,
+// /auth/v1 to the auth service, both behind the `apikey` check; /mailbox/v1 is the local mailbox.
+
+const OPEN_AUTH_PATHS = new Set(["/verify", "/callback", "/authorize", "/health"]);
+
+export interface GatewayOptions {
+  port: number;
+  restPort: number;
+  authPort: number;
+  apiKeys: string[];
+  mailbox: Mailbox;
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function cors(req: http.IncomingMessage, res: http.ServerResponse) {
+  res.setHeader("access-control-allow-origin", "*");
+  res.setHeader(
+    "access-control-allow-headers",
+    req.headers["access-control-request-headers"] ?? "authorization, x-client-info, apikey, content-type",
+  );
+  res.setHeader("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+}
+
+function proxy(req: http.IncomingMessage, res: http.ServerResponse, port: number, path: string, gatewayPort: number) {
+  const headers = { ...req.headers };
+  headers["x-forwarded-host"] = req.headers.host ?? `127.0.0.1:${gatewayPort}`;
+  headers["x-forwarded-proto"] = "http";
+  headers["x-forwarded-prefix"] = req.url!.slice(0, req.url!.indexOf(path));
+  const upstream = http.request(
+    { host: "127.0.0.1", port, method: req.method, path, headers },
+    (upstreamRes) => {
+      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+      upstreamRes.pipe(res);
+    },
+  );
+  upstream.on("error", () => {
+    if (!res.headersSent) json(res, 502, { message: "An invalid response was received from the upstream server" });
+    else res.destroy();
+  });
+  req.pipe(upstream);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+}
+
+async function handleMailbox(req: http.IncomingMessage, res: http.ServerResponse, url: URL, mailbox: Mailbox) {
+  if (url.pathname !== "/mailbox/v1/messages") return json(res, 404, { message: "no route" });
+  try {
+    if (req.method === "GET") {
+      const limit = Math.min(Number(url.searchParams.get("limit") ?? 100) || 100, 1000);
+      const messages = await mailbox.list({ to: url.searchParams.get("to") ?? undefined, limit });
+      return json(res, 200, { messages });
+    }
+    if (req.method === "POST") return json(res, 201, { id: await mailbox.deliver((await readJson(req)) as never) });
+    if (req.method === "DELETE") {
+      await mailbox.clear();
+      res.writeHead(204);
+      return res.end();
+    }
+    return json(res, 405, { message: "method not allowed" });
+  } catch (error) {
+    return json(res, 400, { message: (error as Error).message });
+  }
+}
+
+export function startGateway(opts: GatewayOptions): Promise<{ port: number; stop(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://gateway");
+    cors(req, res);
+    if (req.method === "OPTIONS") {
+      res.writeHead(200);
+      return res.end();
+    }
+    if (url.pathname.startsWith("/mailbox/v1/")) return void handleMailbox(req, res, url, opts.mailbox);
+
+    const service = /^\/(rest|auth)\/v1(\/.*)?$/.exec(url.pathname);
+    if (!service) return json(res, 404, { message: "no Route matched with those values" });
+    const [, name, rest = "/"] = service;
+    const upstreamPath = rest + url.search;
+
+    if (!(name === "auth" && OPEN_AUTH_PATHS.has(rest))) {
+      const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get("apikey");
+      if (!apikey) return json(res, 401, { message: "No API key found in request" });
+      if (!opts.apiKeys.includes(apikey)) return json(res, 401, { message: "Invalid API key" });
+      if (!req.headers.authorization) req.headers.authorization = `Bearer ${apikey}`;
+    }
+    proxy(req, res, name === "rest" ? opts.restPort : opts.authPort, upstreamPath, opts.port);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      resolve({
+        port,
+        stop: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

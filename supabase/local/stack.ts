@@ -1,0 +1,113 @@
+import { existsSync } from "node:fs";
+import { startAuthService } from "./auth/server";
+import { startGateway } from "./gateway";
+import { LOCAL_ANON_KEY, LOCAL_AUTHENTICATOR_PASSWORD, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from "./keys";
+import { createMailbox } from "./mailbox";
+import { bootstrap, migrate, seed } from "./migrate";
+import { freePort, isPortFree } from "./net";
+import { startPostgres } from "./postgres";
+import { startPostgrest } from "./postgrest";
+
+export interface StackOptions {
+  /** Where Postgres keeps its data; created on first start, reused after. */
+  dataDir: string;
+  /** Fixed ports (dev) or 0 for any free port (tests). */
+  ports: { db: number; gateway: number };
+  /** The app's URL: where emailed links point. */
+  siteUrl: string;
+  /** Load supabase/seed.sql when the database is created. */
+  seedNewDatabase: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  databaseUrl: string;
+  mailboxUrl: string;
+  appliedMigrations: string[];
+  seeded: boolean;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {}
+
+async function portOrFree(port: number, name: string, envVar: string): Promise<number> {
+  if (port === 0) return freePort();
+  if (!(await isPortFree(port))) {
+    throw new PortInUseError(
+      `Port ${port} (${name}) is already in use. Is another local stack running? ` +
+        `Stop it, or choose another port with ${envVar}=<port>.`,
+    );
+  }
+  return port;
+}
+
+/** Starts Postgres, applies the platform bootstrap and migrations, then PostgREST, auth, mailbox and gateway. */
+export async function startStack(opts: StackOptions): Promise<RunningStack> {
+  const log = opts.log ?? (() => {});
+  const dbPort = await portOrFree(opts.ports.db, "Postgres", "DB_PORT");
+  const gatewayPort = await portOrFree(opts.ports.gateway, "API gateway", "API_PORT");
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((e) => log(`stop: ${(e as Error).message}`));
+  };
+
+  try {
+    const isNewDatabase = !existsSync(`${opts.dataDir}/PG_VERSION`);
+    const postgres = await startPostgres({ dataDir: opts.dataDir, port: dbPort, log });
+    stops.push(postgres.stop);
+
+    await bootstrap(postgres.url);
+    const appliedMigrations = await migrate(postgres.url);
+    const seeded = isNewDatabase && opts.seedNewDatabase ? await seed(postgres.url) : false;
+
+    const mailbox = createMailbox(postgres.url);
+    await mailbox.init();
+    stops.push(mailbox.close);
+
+    const rest = await startPostgrest({
+      port: await freePort(),
+      dbUri: `postgres://authenticator:${LOCAL_AUTHENTICATOR_PASSWORD}@127.0.0.1:${dbPort}/postgres`,
+      jwtSecret: LOCAL_JWT_SECRET,
+      log,
+    });
+    stops.push(rest.stop);
+
+    const auth = await startAuthService({
+      port: 0,
+      databaseUrl: postgres.url,
+      jwtSecret: LOCAL_JWT_SECRET,
+      siteUrl: opts.siteUrl,
+      sendEmail: async (email) => void (await mailbox.deliver({ ...email, from: "Supabase Auth <auth@localhost>" })),
+    });
+    stops.push(auth.stop);
+
+    const gateway = await startGateway({
+      port: gatewayPort,
+      restPort: rest.port,
+      authPort: auth.port,
+      apiKeys: [LOCAL_ANON_KEY, LOCAL_SERVICE_ROLE_KEY],
+      mailbox,
+    });
+    stops.push(gateway.stop);
+
+    const url = `http://127.0.0.1:${gateway.port}`;
+    return {
+      url,
+      anonKey: LOCAL_ANON_KEY,
+      serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
+      jwtSecret: LOCAL_JWT_SECRET,
+      databaseUrl: postgres.url,
+      mailboxUrl: `${url}/mailbox/v1`,
+      appliedMigrations,
+      seeded,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
