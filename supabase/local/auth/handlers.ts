@@ -1,0 +1,436 @@
+import type pg from "pg";
+import { buildEmail } from "./emails";
+import {
+  ApiError,
+  badRequest,
+  forbidden,
+  notFound,
+  redirectTarget,
+  unprocessable,
+  type Reply,
+  type Req,
+} from "./http";
+import {
+  clearOneTimeTokens,
+  codeCandidates,
+  consumeFlowState,
+  createFlowState,
+  findOneTimeToken,
+  issueAuthCode,
+  issueOneTimeToken,
+  validatePkceParams,
+  type VerifiedToken,
+} from "./otp";
+import type { AuthEmail } from "./server";
+import {
+  authenticate,
+  endSessions,
+  issuePasswordSession,
+  issueSession,
+  refreshSession,
+  type AuthMethod,
+  type TokenConfig,
+} from "./tokens";
+import {
+  checkPasswordStrength,
+  confirmEmail,
+  findUserByEmail,
+  findUserById,
+  hashPassword,
+  insertUser,
+  isBanned,
+  mergeMetadata,
+  passwordMatches,
+  transaction,
+  userJson,
+  validateEmail,
+  type Db,
+  type UserRow,
+} from "./users";
+
+// The public endpoints of the Supabase Auth API that the app uses (paths without /auth/v1).
+
+export interface Service {
+  pool: pg.Pool;
+  tokens: TokenConfig;
+  siteUrl: string;
+  sendEmail: (email: AuthEmail) => Promise<void>;
+  now: () => Date;
+}
+
+export type Handler = (s: Service, r: Req) => Promise<Reply>;
+
+export const ok = (body: unknown): Reply => ({ status: 200, body });
+
+export async function deliver(s: Service, email: AuthEmail, failure: string) {
+  try {
+    await s.sendEmail(email);
+  } catch (error) {
+    console.error("[local auth] sendEmail failed:", error);
+    throw new ApiError(500, "unexpected_failure", failure);
+  }
+}
+
+export const health: Handler = async () =>
+  ok({ version: "local", name: "GoTrue", description: "GoTrue is a user registration and authentication API" });
+
+export const settings: Handler = async () =>
+  ok({
+    external: { anonymous_users: false, email: true, phone: false },
+    disable_signup: false,
+    mailer_autoconfirm: true,
+    phone_autoconfirm: false,
+    sms_provider: "",
+    saml_enabled: false,
+    saml_private_key_next_configured: false,
+    passkeys_enabled: false,
+  });
+
+export const signup: Handler = async (s, r) => {
+  const body = await r.body();
+  const [email, phone, password] = [body.string("email"), body.string("phone"), body.string("password")];
+  const data = body.object("data") ?? {};
+  if (!email && !phone) throw unprocessable("anonymous_provider_disabled", "Anonymous sign-ins are disabled");
+  if (!password) throw badRequest("validation_failed", "Signup requires a valid password");
+  checkPasswordStrength(password);
+  if (email && phone) {
+    throw badRequest("validation_failed", "Only an email address or phone number should be provided on signup.");
+  }
+  // Sign-ups are confirmed at once (as `supabase start` configures), so no PKCE flow is started.
+  validatePkceParams(body.string("code_challenge"), body.string("code_challenge_method"));
+  if (phone) throw badRequest("phone_provider_disabled", "Phone signups are disabled");
+  const address = validateEmail(email);
+  const passwordHash = await hashPassword(password);
+
+  return transaction(s.pool, async (db) => {
+    const alreadyRegistered = unprocessable("user_already_exists", "User already registered");
+    if (await findUserByEmail(db, address)) throw alreadyRegistered;
+    const now = s.now();
+    const id = await insertUser(db, {
+      email: address,
+      passwordHash,
+      userMetadata: data,
+      identityData: data,
+      confirmedAt: now,
+      now,
+    }).catch((error) => {
+      throw error instanceof ApiError && error.code === "email_exists" ? alreadyRegistered : error;
+    });
+    const user = (await findUserById(db, id))!;
+    return ok(await issueSession(db, s.tokens, user, "password", r.authUrl));
+  });
+};
+
+export const token: Handler = async (s, r) => {
+  switch (r.query.get("grant_type")) {
+    case "password":
+      return passwordGrant(s, r);
+    case "refresh_token": {
+      const body = await r.body();
+      return ok(await refreshSession(s.pool, s.tokens, body.string("refresh_token"), r.authUrl));
+    }
+    case "pkce":
+      return pkceGrant(s, r);
+    default:
+      throw badRequest("invalid_credentials", "unsupported_grant_type");
+  }
+};
+
+async function passwordGrant(s: Service, r: Req): Promise<Reply> {
+  const body = await r.body();
+  const [email, phone, password] = [body.string("email"), body.string("phone"), body.string("password")];
+  if (email && phone) {
+    throw badRequest("validation_failed", "Only an email address or phone number should be provided on login.");
+  }
+  if (phone) throw unprocessable("phone_provider_disabled", "Phone logins are disabled");
+  if (!email) throw badRequest("validation_failed", "missing email or phone");
+
+  const invalid = badRequest("invalid_credentials", "Invalid login credentials");
+  const user = await findUserByEmail(s.pool, email);
+  if (!user?.encrypted_password) throw invalid;
+  if (isBanned(user, s.now())) throw badRequest("user_banned", "User is banned");
+  if (!(await passwordMatches(user, password))) throw invalid;
+  if (!user.email_confirmed_at) throw badRequest("email_not_confirmed", "Email not confirmed");
+  return ok(await transaction(s.pool, (db) => issuePasswordSession(db, s.tokens, user, password, r.authUrl)));
+}
+
+async function pkceGrant(s: Service, r: Req): Promise<Reply> {
+  const body = await r.body();
+  const [authCode, verifier] = [body.string("auth_code"), body.string("code_verifier")];
+  if (!authCode || !verifier) {
+    throw badRequest("validation_failed", "invalid request: both auth code and code verifier should be non-empty");
+  }
+  return transaction(s.pool, async (db) => {
+    const flow = await consumeFlowState(db, authCode, verifier, s.now());
+    const user = await findUserById(db, flow.userId);
+    if (!user) throw notFound("user_not_found", "User not found");
+    return ok(await issueSession(db, s.tokens, user, flow.method, r.authUrl));
+  });
+}
+
+/** POST /otp: emails a magic link (and code), creating the user unless create_user is false. */
+export const otp: Handler = async (s, r) => {
+  const body = await r.body();
+  const [email, phone] = [body.string("email"), body.string("phone")];
+  const createUser = body.boolean("create_user", true);
+  const data = body.object("data") ?? {};
+  if (email && phone) throw badRequest("validation_failed", "Only an email address or phone number should be provided");
+  if (email && body.string("channel")) throw badRequest("validation_failed", "Channel should only be specified with Phone OTP");
+  const [challenge, challengeMethod] = [body.string("code_challenge"), body.string("code_challenge_method")];
+  const pkce = validatePkceParams(challenge, challengeMethod);
+  const address = email ? validateEmail(email) : "";
+  if (phone) {
+    if (!createUser) throw unprocessable("otp_disabled", "Signups not allowed for otp");
+    throw badRequest("phone_provider_disabled", "Unsupported phone provider");
+  }
+  if (!address) throw badRequest("validation_failed", "One of email or phone must be set");
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
+
+  const message = await transaction(s.pool, async (db) => {
+    const now = s.now();
+    let user = await findUserByEmail(db, address);
+    if (!user) {
+      if (!createUser) throw unprocessable("otp_disabled", "Signups not allowed for otp");
+      const id = await insertUser(db, {
+        email: address,
+        passwordHash: "",
+        userMetadata: data,
+        identityData: data,
+        confirmedAt: now,
+        now,
+      });
+      user = (await findUserById(db, id))!;
+    }
+    if (pkce) await createFlowState(db, { userId: user.id, method: "magiclink", challenge, challengeMethod, now });
+    const issued = await issueOneTimeToken(db, user, "recovery_token", address, { pkce, now });
+    return buildEmail({ to: address, kind: "magiclink", redirectTo, ...issued, authUrl: r.authUrl });
+  });
+  await deliver(s, message, "Error sending magic link email");
+  return ok({});
+};
+
+/** POST /recover: emails a password-recovery link, answering the same whether or not the user exists. */
+export const recover: Handler = async (s, r) => {
+  const body = await r.body();
+  const email = body.string("email");
+  if (!email) throw badRequest("validation_failed", "Password recovery requires an email");
+  const address = validateEmail(email);
+  const [challenge, challengeMethod] = [body.string("code_challenge"), body.string("code_challenge_method")];
+  const pkce = validatePkceParams(challenge, challengeMethod);
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
+
+  const message = await transaction(s.pool, async (db) => {
+    const now = s.now();
+    const user = await findUserByEmail(db, address);
+    if (!user) return null;
+    if (pkce) await createFlowState(db, { userId: user.id, method: "recovery", challenge, challengeMethod, now });
+    const issued = await issueOneTimeToken(db, user, "recovery_token", address, { pkce, now });
+    return buildEmail({ to: address, kind: "recovery", redirectTo, ...issued, authUrl: r.authUrl });
+  });
+  if (message) await deliver(s, message, "Error sending recovery email");
+  return ok({});
+};
+
+/** Applies a verified token to its user (confirm, recover, change email) and uses it up. */
+async function applyVerification(db: Db, { user, type }: VerifiedToken, now: Date): Promise<UserRow> {
+  if (isBanned(user, now)) throw forbidden("user_banned", "User is banned");
+  if (type === "email_change") {
+    await db.query(
+      `update auth.users set email = email_change, email_change = '', email_change_token_new = '',
+         email_change_token_current = '', email_change_confirm_status = 0, updated_at = $2
+       where id = $1`,
+      [user.id, now],
+    );
+    await db.query(
+      `update auth.identities set identity_data = identity_data || jsonb_build_object('email', $2::text), updated_at = $3
+       where user_id = $1 and provider = 'email'`,
+      [user.id, user.email_change, now],
+    );
+  }
+  if (type === "magiclink" || type === "recovery") {
+    await db.query(`update auth.users set recovery_token = '' where id = $1`, [user.id]);
+  }
+  await confirmEmail(db, user, now);
+  await clearOneTimeTokens(db, user.id);
+  return (await findUserById(db, user.id))!;
+}
+
+/** POST /verify: a token hash from a link, or an email and its 6-digit code, for a session. */
+export const verifyPost: Handler = async (s, r) => {
+  const body = await r.body();
+  const type = body.string("type");
+  const [code, tokenHash, email, phone] = ["token", "token_hash", "email", "phone"].map((k) => body.string(k));
+  if (!type) throw badRequest("validation_failed", "Verify requires a verification type");
+  if (!code === !tokenHash) throw badRequest("validation_failed", "Verify requires either a token or a token hash");
+
+  let candidates: string[];
+  let invalid: string;
+  if (code) {
+    if (!email || phone) {
+      throw badRequest("validation_failed", "Only an email address or phone number should be provided on verify");
+    }
+    let address: string;
+    try {
+      address = validateEmail(email);
+    } catch {
+      throw unprocessable("validation_failed", "Invalid email format");
+    }
+    candidates = codeCandidates(address, code);
+    invalid = "Token has expired or is invalid";
+  } else {
+    if (email || phone || body.string("redirect_to")) {
+      throw badRequest("validation_failed", "Only the token_hash and type should be provided");
+    }
+    candidates = [tokenHash];
+    invalid = "Email link is invalid or has expired";
+  }
+
+  return transaction(s.pool, async (db) => {
+    const now = s.now();
+    const user = await applyVerification(db, await findOneTimeToken(db, type, candidates, now, invalid), now);
+    return ok(await issueSession(db, s.tokens, user, "otp", r.authUrl));
+  });
+};
+
+const PKCE_METHOD: Record<string, AuthMethod> = {
+  magiclink: "magiclink",
+  recovery: "recovery",
+  signup: "email/signup",
+  invite: "invite",
+  email_change: "email_change",
+};
+
+const OAUTH_ERROR: Record<number, string> = {
+  400: "invalid_request",
+  401: "unauthorized_client",
+  403: "access_denied",
+  500: "server_error",
+  503: "temporarily_unavailable",
+};
+
+function errorRedirect(target: string, error: ApiError, pkce: boolean): string {
+  const url = new URL(target);
+  const params = new URLSearchParams();
+  if (OAUTH_ERROR[error.status]) params.set("error", OAUTH_ERROR[error.status]);
+  params.set("error_code", error.code);
+  params.set("error_description", error.message);
+  if (pkce) for (const [key, value] of params) url.searchParams.set(key, value);
+  params.set("sb", "");
+  url.hash = params.toString();
+  return url.toString();
+}
+
+/**
+ * GET /verify: the link in Supabase's own email template. Redirects to redirect_to with the session
+ * in the fragment, or with ?code= for a PKCE flow, or with the error in the fragment.
+ */
+export const verifyGet: Handler = async (s, r) => {
+  const token = r.query.get("token") ?? "";
+  const type = r.query.get("type") ?? "";
+  if (!type) throw badRequest("validation_failed", "Verify requires a verification type");
+  if (!token) throw badRequest("validation_failed", "Verify requires a token or a token hash");
+  const referer = typeof r.headers.referer === "string" ? r.headers.referer : undefined;
+  const redirectTo = redirectTarget(r.query.get("redirect_to") ?? referer, s.siteUrl);
+  const pkce = token.startsWith("pkce_");
+
+  try {
+    return await transaction(s.pool, async (db) => {
+      const now = s.now();
+      const verified = await findOneTimeToken(db, type, [token], now, "Email link is invalid or has expired");
+      const user = await applyVerification(db, verified, now);
+      if (pkce) {
+        const url = new URL(redirectTo);
+        url.searchParams.set("code", await issueAuthCode(db, user.id, PKCE_METHOD[verified.type], now));
+        return { redirect: url.toString() };
+      }
+      const session = await issueSession(db, s.tokens, user, "otp", r.authUrl);
+      const fragment = new URLSearchParams({
+        access_token: session.access_token,
+        expires_at: String(session.expires_at),
+        expires_in: String(session.expires_in),
+        refresh_token: session.refresh_token,
+        sb: "",
+        token_type: session.token_type,
+        type: verified.type,
+      });
+      return { redirect: `${redirectTo}#${fragment}` };
+    });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { redirect: errorRedirect(redirectTo, error, pkce) };
+  }
+};
+
+export const getUser: Handler = async (s, r) => {
+  const { claims, user } = await authenticate(s.pool, s.tokens, r.bearer());
+  if (!claims.aud || claims.aud.length === 0) {
+    throw badRequest("validation_failed", "Token audience doesn't match request audience");
+  }
+  return ok(userJson(user));
+};
+
+/** PUT /user: password, user_metadata (`data`) or email (confirmed by a link sent to the new address). */
+export const updateUser: Handler = async (s, r) => {
+  const { user, sessionId } = await authenticate(s.pool, s.tokens, r.bearer());
+  const body = await r.body();
+  const newEmail = body.string("email") ? validateEmail(body.string("email")) : "";
+  const password = body.has("password") ? body.string("password") : undefined;
+  if (password !== undefined) checkPasswordStrength(password);
+  // Authorization data lives in app_metadata, which only the service role may change.
+  if (body.has("app_metadata")) throw forbidden("not_admin", "Updating app_metadata requires admin privileges");
+  if (body.string("phone")) throw badRequest("phone_provider_disabled", "Unsupported phone provider");
+  const data = body.object("data");
+  if (password !== undefined && (await passwordMatches(user, password))) {
+    throw unprocessable("same_password", "New password should be different from the old password.");
+  }
+  const passwordHash = password !== undefined ? await hashPassword(password) : undefined;
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
+
+  const message = await transaction(s.pool, async (db) => {
+    const now = s.now();
+    if (passwordHash !== undefined) {
+      // As Supabase Auth does: pending links stop working and every other session ends.
+      await db.query(
+        `update auth.users set encrypted_password = $2, confirmation_token = '', confirmation_sent_at = null,
+           recovery_token = '', recovery_sent_at = null, email_change_token_current = '', email_change_token_new = '',
+           email_change_sent_at = null, updated_at = $3
+         where id = $1`,
+        [user.id, passwordHash, now],
+      );
+      await clearOneTimeTokens(db, user.id);
+      await endSessions(db, user.id, sessionId, "others");
+    }
+    if (data) {
+      await db.query(`update auth.users set raw_user_meta_data = $2, updated_at = $3 where id = $1`, [
+        user.id,
+        mergeMetadata(user.raw_user_meta_data, data),
+        now,
+      ]);
+    }
+    if (!newEmail || newEmail === user.email) return null;
+    if (await findUserByEmail(db, newEmail)) {
+      throw unprocessable("email_exists", "A user with this email address has already been registered");
+    }
+    const [challenge, challengeMethod] = [body.string("code_challenge"), body.string("code_challenge_method")];
+    const pkce = Boolean(challenge);
+    if (pkce) await createFlowState(db, { userId: user.id, method: "email_change", challenge, challengeMethod, now });
+    await db.query(`update auth.users set email_change = $2, email_change_confirm_status = 0 where id = $1`, [
+      user.id,
+      newEmail,
+    ]);
+    const issued = await issueOneTimeToken(db, user, "email_change_token_new", newEmail, { pkce, now });
+    return buildEmail({ to: newEmail, kind: "email_change", redirectTo, ...issued, authUrl: r.authUrl });
+  });
+  if (message) await deliver(s, message, "Error sending email change email");
+  return ok(userJson((await findUserById(s.pool, user.id))!));
+};
+
+export const logout: Handler = async (s, r) => {
+  const { user, sessionId } = await authenticate(s.pool, s.tokens, r.bearer());
+  const scope = r.query.get("scope") || "global";
+  if (scope !== "global" && scope !== "local" && scope !== "others") {
+    throw badRequest("validation_failed", `Unsupported logout scope "${scope}"`);
+  }
+  await endSessions(s.pool, user.id, sessionId, scope);
+  return { status: 204 };
+};

@@ -1,0 +1,157 @@
+import { readFile } from "node:fs/promises";
+import http from "node:http";
+import pg from "pg";
+import * as adminApi from "./admin";
+import * as api from "./handlers";
+import {
+  ApiError,
+  bearerToken,
+  errorReply,
+  publicAuthUrl,
+  readBody,
+  send,
+  wantsVersionedErrors,
+  type Req,
+} from "./http";
+
+// A local stand-in for Supabase Auth (GoTrue): the part of its HTTP API the app uses, on a plain
+// node:http server. It serves paths without the /auth/v1 prefix: the gateway strips it, checks the
+// apikey and forwards here. Users live in auth.users; the other tables are in schema.sql.
+
+export interface AuthEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface AuthServiceOptions {
+  port: number; // 0 = pick a free port
+  databaseUrl: string; // superuser connection string of the local Postgres
+  jwtSecret: string; // HS256 secret (same as PostgREST's)
+  siteUrl: string; // default redirect target (the app URL), e.g. http://localhost:3000
+  accessTokenTtlSeconds?: number; // default 3600
+  refreshTokenReuseIntervalSeconds?: number; // default 0 (Supabase's default is 10)
+  sendEmail: (email: AuthEmail) => Promise<void>; // the stack wires this to the local mailbox
+  now?: () => Date; // for tests (optional)
+}
+
+type Route = [method: string, path: string | RegExp, handler: api.Handler];
+
+const USER_PATH = /^\/admin\/users\/([^/]+)$/;
+
+const ROUTES: Route[] = [
+  ["GET", "/health", api.health],
+  ["GET", "/settings", api.settings],
+  ["POST", "/signup", api.signup],
+  ["POST", "/token", api.token],
+  ["POST", "/otp", api.otp],
+  ["GET", "/verify", api.verifyGet],
+  ["POST", "/verify", api.verifyPost],
+  ["GET", "/user", api.getUser],
+  ["PUT", "/user", api.updateUser],
+  ["POST", "/logout", api.logout],
+  ["POST", "/recover", api.recover],
+  ["GET", "/admin/users", adminApi.listUsersHandler],
+  ["POST", "/admin/users", adminApi.createUser],
+  ["GET", USER_PATH, adminApi.getUserHandler],
+  ["PUT", USER_PATH, adminApi.updateUser],
+  ["DELETE", USER_PATH, adminApi.deleteUser],
+  ["POST", "/admin/generate_link", adminApi.generateLink],
+];
+
+function match(method: string, path: string): { handler: api.Handler; params: string[] } | ApiError {
+  let pathMatched = false;
+  for (const [routeMethod, pattern, handler] of ROUTES) {
+    const params = typeof pattern === "string" ? (pattern === path ? [] : null) : pattern.exec(path)?.slice(1);
+    if (!params) continue;
+    pathMatched = true;
+    if (routeMethod === method) return { handler, params };
+  }
+  return pathMatched ? new ApiError(405, "unknown", "Method Not Allowed") : new ApiError(404, "unknown", "Not Found");
+}
+
+async function applySchema(pool: pg.Pool) {
+  const sql = await readFile(new URL("./schema.sql", import.meta.url), "utf8");
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    await client.query("select pg_advisory_xact_lock(727002)"); // two services starting on one database
+    await client.query(sql);
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function startAuthService(opts: AuthServiceOptions): Promise<{ port: number; stop(): Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 5 });
+  try {
+    await applySchema(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const now = opts.now ?? (() => new Date());
+  const service: api.Service = {
+    pool,
+    siteUrl: opts.siteUrl,
+    sendEmail: opts.sendEmail,
+    now,
+    tokens: {
+      secret: new TextEncoder().encode(opts.jwtSecret),
+      ttlSeconds: opts.accessTokenTtlSeconds ?? 3600,
+      reuseIntervalSeconds: opts.refreshTokenReuseIntervalSeconds ?? 0,
+      now,
+    },
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const versioned = wantsVersionedErrors(req);
+    try {
+      const url = new URL(req.url ?? "/", "http://auth.local");
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+      const found = match(req.method ?? "GET", path);
+      if (found instanceof ApiError) throw found;
+      const request: Req = {
+        method: req.method ?? "GET",
+        path,
+        query: url.searchParams,
+        headers: req.headers,
+        params: found.params,
+        authUrl: publicAuthUrl(req, opts.siteUrl),
+        body: (o) => readBody(req, o?.optional),
+        bearer: () => bearerToken(req),
+      };
+      send(res, await found.handler(service, request), versioned);
+    } catch (error) {
+      if (!res.headersSent) send(res, errorReply(error, versioned), versioned);
+      else res.destroy();
+    }
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port, "127.0.0.1", () => resolve());
+    });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const { port } = server.address() as { port: number };
+
+  return {
+    port,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+import { expect, latestEmail, linkIn, screenshot, test } from "./fixtures";
+
+// A newcomer's first minutes: create an account, sign out, sign back in with a password, then with an
+// emailed link read from the mailbox.
+
+test("sign up, sign out, sign in with a password and with an emailed link", async ({ newContext, checkA11y }) => {
+  const email = `newcomer-${randomUUID()}@example.com`;
+  const password = "a calm and long password";
+  const page = await (await newContext()).newPage();
+
+  await page.goto("/");
+  await checkA11y(page);
+  await page.getByRole("link", { name: /create an account|get started|sign up/i }).first().click();
+  await page.waitForURL("**/auth/sign-up**");
+  await checkA11y(page);
+
+  await page.getByLabel("Your name").fill("Maria");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+  await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
+  await checkA11y(page);
+  await screenshot(page, "signed-in-home");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect.poll(() => page.getByRole("link", { name: "Sign in" }).first().isVisible()).toBe(true);
+  await checkA11y(page);
+
+  await page.getByRole("link", { name: "Sign in" }).first().click();
+  await page.waitForURL("**/auth/sign-in**");
+  await checkA11y(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => page.getByText("Email or password is incorrect").isVisible()).toBe(true);
+  await checkA11y(page);
+
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+  await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
+  await checkA11y(page);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.goto("/auth/sign-in-link");
+  await checkA11y(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect.poll(() => page.getByText(/check your email/i).first().isVisible()).toBe(true);
+  await checkA11y(page);
+
+  const message = await latestEmail(email, { subject: /sign.?in/i });
+  await page.goto(linkIn(message.text, "/auth/confirm"));
+  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
+  await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
+  await checkA11y(page);
+});

@@ -1,0 +1,509 @@
+import { randomUUID } from "node:crypto";
+import { createClient, isAuthApiError, type SupabaseClient } from "@supabase/supabase-js";
+import { decodeJwt, SignJWT } from "jose";
+import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAuthService, type AuthEmail } from "../../supabase/local/auth/server";
+import { latestEmail, linkIn } from "../helpers/mailbox";
+
+// The contract of the local auth service, exercised with supabase-js itself through the local stack's
+// gateway: what the app relies on must behave as it does against hosted Supabase Auth.
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through vitest's global setup`);
+  return value;
+};
+const SUPABASE_URL = env("SUPABASE_URL");
+const ANON_KEY = env("SUPABASE_ANON_KEY");
+const SERVICE_ROLE_KEY = env("SUPABASE_SERVICE_ROLE_KEY");
+const JWT_SECRET = env("SUPABASE_JWT_SECRET");
+
+function client(key = ANON_KEY, opts: { flowType?: "implicit" | "pkce"; bearer?: string } = {}): SupabaseClient {
+  return createClient(SUPABASE_URL, key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false, flowType: opts.flowType },
+    global: opts.bearer ? { headers: { Authorization: `Bearer ${opts.bearer}` } } : undefined,
+    realtime: { transport: WebSocket as never },
+  });
+}
+
+const newEmail = (label = "user") => `${label}-${randomUUID()}@example.test`;
+const PASSWORD = "correct horse battery";
+
+async function signUp(email = newEmail()) {
+  const { data, error } = await client().auth.signUp({ email, password: PASSWORD });
+  if (error) throw error;
+  return { email, session: data.session!, user: data.user! };
+}
+
+/** The token_hash and type of an email's /auth/confirm link, and its 6-digit code. */
+async function confirmLinkIn(to: string, subject: RegExp) {
+  const message = await latestEmail(to, { subject });
+  const link = new URL(linkIn(message.text, "/auth/confirm"));
+  return {
+    message,
+    link,
+    tokenHash: link.searchParams.get("token_hash")!,
+    type: link.searchParams.get("type")!,
+    code: /enter the code: (\d{6})/.exec(message.text)?.[1],
+  };
+}
+
+async function rawAuth(path: string, init: RequestInit & { versioned?: boolean } = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("apikey", ANON_KEY);
+  if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  if (init.versioned !== false) headers.set("x-supabase-api-version", "2024-01-01");
+  return fetch(`${SUPABASE_URL}/auth/v1${path}`, { ...init, headers, redirect: "manual" });
+}
+
+describe("auth contract: sign-up", () => {
+  it("signs up and returns a session, with Supabase's JWT claims and user shape", async () => {
+    const email = newEmail("Mixed.Case");
+    const { data, error } = await client().auth.signUp({ email, password: PASSWORD, options: { data: { name: "Ada" } } });
+    expect(error).toBeNull();
+    const { session, user } = data;
+    expect(session).toMatchObject({ token_type: "bearer", expires_in: 3600 });
+    expect(session!.expires_at).toBeGreaterThan(Date.now() / 1000);
+    expect(session!.refresh_token).toEqual(expect.any(String));
+    expect(user).toMatchObject({
+      aud: "authenticated",
+      role: "authenticated",
+      email: email.toLowerCase(),
+      phone: "",
+      app_metadata: { provider: "email", providers: ["email"] },
+      user_metadata: { name: "Ada" },
+      is_anonymous: false,
+    });
+    expect(user!.email_confirmed_at).toEqual(expect.any(String));
+    expect(user!.identities).toEqual([expect.objectContaining({ provider: "email", user_id: user!.id })]);
+
+    const claims = decodeJwt(session!.access_token);
+    expect(claims).toMatchObject({
+      aud: "authenticated",
+      role: "authenticated",
+      sub: user!.id,
+      email: email.toLowerCase(),
+      phone: "",
+      app_metadata: { provider: "email", providers: ["email"] },
+      user_metadata: { name: "Ada" },
+      aal: "aal1",
+      amr: [{ method: "password", timestamp: expect.any(Number) }],
+      session_id: expect.any(String),
+      is_anonymous: false,
+    });
+    expect(claims.iss).toBe(`${SUPABASE_URL}/auth/v1`);
+    expect(claims.exp! - claims.iat!).toBe(3600);
+  });
+
+  it("refuses an address already registered, in any case", async () => {
+    const { email } = await signUp();
+    const { data, error } = await client().auth.signUp({ email: email.toUpperCase(), password: PASSWORD });
+    expect(data.session).toBeNull();
+    expect(error).toMatchObject({ status: 422, code: "user_already_exists", message: "User already registered" });
+  });
+
+  it("refuses a weak password and an invalid address", async () => {
+    const weak = await client().auth.signUp({ email: newEmail(), password: "12345" });
+    expect(weak.error).toMatchObject({ name: "AuthWeakPasswordError", status: 422, code: "weak_password" });
+    expect(weak.error).toHaveProperty("reasons", ["length"]);
+
+    const invalid = await client().auth.signUp({ email: "not-an-address", password: PASSWORD });
+    expect(invalid.error).toMatchObject({ status: 400, code: "validation_failed" });
+  });
+});
+
+describe("auth contract: password sign-in and sessions", () => {
+  it("signs in with the password; a wrong password or unknown address is invalid_credentials", async () => {
+    const { email, user } = await signUp();
+    const good = await client().auth.signInWithPassword({ email: email.toUpperCase(), password: PASSWORD });
+    expect(good.error).toBeNull();
+    expect(good.data.user?.id).toBe(user.id);
+    expect(good.data.session?.access_token).toEqual(expect.any(String));
+
+    for (const attempt of [
+      { email, password: "wrong password" },
+      { email: newEmail("nobody"), password: PASSWORD },
+    ]) {
+      const { data, error } = await client().auth.signInWithPassword(attempt);
+      expect(data.session).toBeNull();
+      expect(isAuthApiError(error)).toBe(true);
+      expect(error).toMatchObject({ status: 400, code: "invalid_credentials", message: "Invalid login credentials" });
+    }
+  });
+
+  it("rotates the refresh token; an older one cannot be used again", async () => {
+    const { session } = await signUp();
+    const refresh = (refresh_token: string) => client().auth.refreshSession({ refresh_token });
+    const first = session.refresh_token;
+    const second = await refresh(first);
+    expect(second.error).toBeNull();
+    const secondToken = second.data.session!.refresh_token;
+    expect(secondToken).not.toBe(first);
+    expect(decodeJwt(second.data.session!.access_token).session_id).toBe(decodeJwt(session.access_token).session_id);
+
+    // As on Supabase: the token just rotated away gives back the active one (the client lost the reply).
+    const lostReply = await refresh(first);
+    expect(lostReply.data.session?.refresh_token).toBe(secondToken);
+
+    const third = await refresh(secondToken);
+    expect(third.error).toBeNull();
+    const reused = await refresh(first);
+    expect(reused.data.session).toBeNull();
+    expect(reused.error).toMatchObject({ status: 400, code: "refresh_token_already_used" });
+    // Reuse revokes the session's refresh tokens.
+    const afterReuse = await refresh(third.data.session!.refresh_token);
+    expect(afterReuse.error).toMatchObject({ status: 400, code: "refresh_token_already_used" });
+
+    const unknown = await refresh("not-a-refresh-token");
+    expect(unknown.error).toMatchObject({ status: 400, code: "refresh_token_not_found" });
+  });
+
+  it("lets concurrent refreshes of one token all succeed, with the same new token", async () => {
+    const { session } = await signUp();
+    const results = await Promise.all(
+      [1, 2, 3].map(() => client().auth.refreshSession({ refresh_token: session.refresh_token })),
+    );
+    expect(results.map((r) => r.error)).toEqual([null, null, null]);
+    expect(new Set(results.map((r) => r.data.session!.refresh_token)).size).toBe(1);
+  });
+
+  it("returns the user for a valid access token", async () => {
+    const { session, user } = await signUp();
+    const { data, error } = await client().auth.getUser(session.access_token);
+    expect(error).toBeNull();
+    expect(data.user).toMatchObject({ id: user.id, email: user.email });
+  });
+
+  it("after sign-out, the refresh token and the old access token no longer work", async () => {
+    const { email } = await signUp();
+    const supabase = client();
+    const { data } = await supabase.auth.signInWithPassword({ email, password: PASSWORD });
+    const { access_token, refresh_token } = data.session!;
+    expect((await supabase.auth.signOut()).error).toBeNull();
+
+    const refresh = await client().auth.refreshSession({ refresh_token });
+    expect(refresh.error).toMatchObject({ status: 400, code: "refresh_token_not_found" });
+
+    const user = await client().auth.getUser(access_token);
+    expect(user.data.user).toBeNull();
+    expect(user.error?.name).toBe("AuthSessionMissingError"); // how auth-js reports session_not_found
+    const raw = await rawAuth("/user", { headers: { authorization: `Bearer ${access_token}` } });
+    expect(raw.status).toBe(403);
+    expect(await raw.json()).toMatchObject({ code: "session_not_found" });
+  });
+
+  it("signs out only this session with scope local", async () => {
+    const { email } = await signUp();
+    const first = await client().auth.signInWithPassword({ email, password: PASSWORD });
+    const second = client();
+    await second.auth.signInWithPassword({ email, password: PASSWORD });
+    expect((await second.auth.signOut({ scope: "local" })).error).toBeNull();
+    expect((await client().auth.getUser(first.data.session!.access_token)).error).toBeNull();
+  });
+
+  it("answers errors in the negotiated shape", async () => {
+    const body = JSON.stringify({ email: newEmail(), password: "wrong password" });
+    const current = await rawAuth("/token?grant_type=password", { method: "POST", body });
+    expect(current.status).toBe(400);
+    expect(current.headers.get("x-supabase-api-version")).toBe("2024-01-01");
+    expect(await current.json()).toEqual({ code: "invalid_credentials", message: "Invalid login credentials" });
+
+    const legacy = await rawAuth("/token?grant_type=password", { method: "POST", body, versioned: false });
+    expect(await legacy.json()).toEqual({ code: 400, error_code: "invalid_credentials", msg: "Invalid login credentials" });
+  });
+});
+
+describe("auth contract: emailed links and codes", () => {
+  it("signs in with a magic link's token hash, once", async () => {
+    const { email, user } = await signUp();
+    const { error } = await client().auth.signInWithOtp({ email, options: { shouldCreateUser: false } });
+    expect(error).toBeNull();
+
+    const { message, tokenHash, type, link } = await confirmLinkIn(email, /magic link/i);
+    expect(message.to).toEqual([email]);
+    expect(link.origin).toBe(new URL(env("APP_URL")).origin);
+    expect(type).toBe("magiclink");
+
+    const verified = await client().auth.verifyOtp({ token_hash: tokenHash, type: "magiclink" });
+    expect(verified.error).toBeNull();
+    expect(verified.data.user?.id).toBe(user.id);
+    expect(decodeJwt(verified.data.session!.access_token).amr).toEqual([
+      { method: "otp", timestamp: expect.any(Number) },
+    ]);
+
+    const again = await client().auth.verifyOtp({ token_hash: tokenHash, type: "magiclink" });
+    expect(again.error).toMatchObject({ status: 403, code: "otp_expired" });
+  });
+
+  it("signs in with the 6-digit code from the email", async () => {
+    const { email, user } = await signUp();
+    await client().auth.signInWithOtp({ email });
+    const { code } = await confirmLinkIn(email, /magic link/i);
+    expect(code).toMatch(/^\d{6}$/);
+
+    const wrong = await client().auth.verifyOtp({ email, token: code === "000000" ? "111111" : "000000", type: "email" });
+    expect(wrong.error).toMatchObject({ status: 403, code: "otp_expired", message: "Token has expired or is invalid" });
+
+    const { data, error } = await client().auth.verifyOtp({ email, token: code!, type: "email" });
+    expect(error).toBeNull();
+    expect(data.user?.id).toBe(user.id);
+  });
+
+  it("creates the user on a first magic link, unless asked not to", async () => {
+    const refused = newEmail("refused");
+    const { error } = await client().auth.signInWithOtp({ email: refused, options: { shouldCreateUser: false } });
+    expect(error).toMatchObject({ status: 422, code: "otp_disabled" });
+
+    const email = newEmail("first-link");
+    expect((await client().auth.signInWithOtp({ email, options: { data: { name: "Grace" } } })).error).toBeNull();
+    const { tokenHash } = await confirmLinkIn(email, /magic link/i);
+    const { data } = await client().auth.verifyOtp({ token_hash: tokenHash, type: "magiclink" });
+    expect(data.user).toMatchObject({ email, user_metadata: { name: "Grace" } });
+    expect(data.user!.email_confirmed_at).toEqual(expect.any(String));
+  });
+
+  it("redirects Supabase's own /verify link with the session, or with the error", async () => {
+    const { email } = await signUp();
+    const redirectTo = `${env("APP_URL")}/welcome`;
+    await client().auth.signInWithOtp({ email, options: { emailRedirectTo: redirectTo } });
+    const { message, link } = await confirmLinkIn(email, /magic link/i);
+    expect(link.searchParams.get("next")).toBe("/welcome");
+    const verifyUrl = linkIn(message.text, "/auth/v1/verify");
+
+    const ok = await fetch(verifyUrl, { redirect: "manual" });
+    expect(ok.status).toBe(303);
+    const location = new URL(ok.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(redirectTo);
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    expect(fragment.get("token_type")).toBe("bearer");
+    expect(fragment.get("type")).toBe("magiclink");
+    expect((await client().auth.getUser(fragment.get("access_token")!)).data.user?.email).toBe(email);
+
+    const used = await fetch(verifyUrl, { redirect: "manual" });
+    const error = new URLSearchParams(new URL(used.headers.get("location")!).hash.slice(1));
+    expect(error.get("error")).toBe("access_denied");
+    expect(error.get("error_code")).toBe("otp_expired");
+  });
+
+  it("completes a PKCE magic link with the auth code, or with the prefixed token hash", async () => {
+    const { email, user } = await signUp();
+    const browser = client(ANON_KEY, { flowType: "pkce" });
+    await browser.auth.signInWithOtp({ email });
+    const { message } = await confirmLinkIn(email, /magic link/i);
+    const viaVerify = await fetch(linkIn(message.text, "/auth/v1/verify"), { redirect: "manual" });
+    const code = new URL(viaVerify.headers.get("location")!).searchParams.get("code");
+    expect(code).toEqual(expect.any(String));
+    const exchanged = await browser.auth.exchangeCodeForSession(code!);
+    expect(exchanged.error).toBeNull();
+    expect(exchanged.data.user?.id).toBe(user.id);
+
+    await client(ANON_KEY, { flowType: "pkce" }).auth.signInWithOtp({ email });
+    const { tokenHash } = await confirmLinkIn(email, /magic link/i);
+    expect(tokenHash).toMatch(/^pkce_/);
+    const verified = await client().auth.verifyOtp({ token_hash: tokenHash, type: "magiclink" });
+    expect(verified.data.user?.id).toBe(user.id);
+  });
+
+  it("resets a forgotten password: recovery link, new password, sign-in with it", async () => {
+    const { email } = await signUp();
+    const { error } = await client().auth.resetPasswordForEmail(email, { redirectTo: `${env("APP_URL")}/account` });
+    expect(error).toBeNull();
+    const { tokenHash, type } = await confirmLinkIn(email, /reset your password/i);
+    expect(type).toBe("recovery");
+
+    const recovering = client();
+    const verified = await recovering.auth.verifyOtp({ token_hash: tokenHash, type: "recovery" });
+    expect(verified.error).toBeNull();
+    const updated = await recovering.auth.updateUser({ password: "a brand new password" });
+    expect(updated.error).toBeNull();
+
+    const withNew = await client().auth.signInWithPassword({ email, password: "a brand new password" });
+    expect(withNew.error).toBeNull();
+    const withOld = await client().auth.signInWithPassword({ email, password: PASSWORD });
+    expect(withOld.error).toMatchObject({ code: "invalid_credentials" });
+  });
+
+  it("answers a recovery request for an unknown address the same, and sends nothing", async () => {
+    const email = newEmail("unknown");
+    const { data, error } = await client().auth.resetPasswordForEmail(email);
+    expect(error).toBeNull();
+    expect(data).toEqual({});
+    await expect(latestEmail(email, { timeoutMs: 500 })).rejects.toThrow(/No email/);
+  });
+});
+
+describe("auth contract: user updates", () => {
+  it("updates user_metadata but never app_metadata", async () => {
+    const { email } = await signUp();
+    const supabase = client();
+    await supabase.auth.signInWithPassword({ email, password: PASSWORD });
+    const { data, error } = await supabase.auth.updateUser({ data: { name: "Lin" } });
+    expect(error).toBeNull();
+    expect(data.user?.user_metadata).toMatchObject({ name: "Lin" });
+
+    const session = (await supabase.auth.getSession()).data.session!;
+    const forbidden = await rawAuth("/user", {
+      method: "PUT",
+      headers: { authorization: `Bearer ${session.access_token}` },
+      body: JSON.stringify({ app_metadata: { role: "admin" } }),
+    });
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ code: "not_admin" });
+  });
+  it("changes the email once the link sent to the new address is followed", async () => {
+    const { email } = await signUp();
+    const supabase = client();
+    await supabase.auth.signInWithPassword({ email, password: PASSWORD });
+    const next = newEmail("moved");
+    const { data, error } = await supabase.auth.updateUser({ email: next });
+    expect(error).toBeNull();
+    expect(data.user).toMatchObject({ email, new_email: next });
+
+    const { tokenHash, type } = await confirmLinkIn(next, /confirm email change/i);
+    expect(type).toBe("email_change");
+    const verified = await client().auth.verifyOtp({ token_hash: tokenHash, type: "email_change" });
+    expect(verified.error).toBeNull();
+    expect(verified.data.user?.email).toBe(next);
+    expect((await client().auth.signInWithPassword({ email: next, password: PASSWORD })).error).toBeNull();
+  });
+});
+
+describe("auth contract: tokens seen by PostgREST", () => {
+  it("refuses an expired access token", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ role: "authenticated", aud: "authenticated", sub: randomUUID() })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const res = await fetch(`${SUPABASE_URL}/rest/v1/`, {
+      headers: { apikey: ANON_KEY, authorization: `Bearer ${expired}` },
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: "PGRST301", message: "JWT expired" });
+
+    const user = await client().auth.getUser(expired);
+    expect(user.error).toMatchObject({ status: 403, code: "bad_jwt" });
+  });
+
+  it("accepts the service's access tokens", async () => {
+    const { session } = await signUp();
+    const res = await fetch(`${SUPABASE_URL}/rest/v1/`, {
+      headers: { apikey: ANON_KEY, authorization: `Bearer ${session.access_token}` },
+    });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("auth contract: admin API", () => {
+  it("creates, finds, updates and deletes users with the service-role key", async () => {
+    const admin = client(SERVICE_ROLE_KEY).auth.admin;
+    const email = newEmail("admin-made");
+    const created = await admin.createUser({
+      email,
+      password: PASSWORD,
+      email_confirm: true,
+      user_metadata: { name: "Bo" },
+      app_metadata: { plan: "demo" },
+    });
+    expect(created.error).toBeNull();
+    const user = created.data.user!;
+    expect(user).toMatchObject({
+      email,
+      user_metadata: { name: "Bo", email_verified: true },
+      app_metadata: { provider: "email", providers: ["email"], plan: "demo" },
+    });
+    expect((await client().auth.signInWithPassword({ email, password: PASSWORD })).error).toBeNull();
+
+    expect((await admin.getUserById(user.id)).data.user?.email).toBe(email);
+    const updated = await admin.updateUserById(user.id, { app_metadata: { plan: null, tier: 2 } });
+    expect(updated.data.user?.app_metadata).toEqual({ provider: "email", providers: ["email"], tier: 2 });
+
+    const duplicate = await admin.createUser({ email, password: PASSWORD });
+    expect(duplicate.error).toMatchObject({ status: 422, code: "email_exists" });
+
+    const list = await admin.listUsers({ page: 1, perPage: 1 });
+    expect(list.error).toBeNull();
+    expect(list.data.users).toHaveLength(1);
+    expect((list.data as unknown as { total: number }).total).toBeGreaterThan(1);
+
+    expect((await admin.deleteUser(user.id)).error).toBeNull();
+    expect((await admin.getUserById(user.id)).error).toMatchObject({ status: 404, code: "user_not_found" });
+    const signIn = await client().auth.signInWithPassword({ email, password: PASSWORD });
+    expect(signIn.error).toMatchObject({ code: "invalid_credentials" });
+  });
+
+  it("refuses the admin API to the anon key and to a user's token", async () => {
+    const anon = await client().auth.admin.createUser({ email: newEmail(), password: PASSWORD });
+    expect(anon.error).toMatchObject({ status: 403, code: "not_admin", message: "User not allowed" });
+
+    const { session, user } = await signUp();
+    const asUser = await client(ANON_KEY, { bearer: session.access_token }).auth.admin.deleteUser(user.id);
+    expect(asUser.error).toMatchObject({ status: 403, code: "not_admin" });
+  });
+
+  it("generates a magic link whose hashed token signs in", async () => {
+    const { email, user } = await signUp();
+    const { data, error } = await client(SERVICE_ROLE_KEY).auth.admin.generateLink({ type: "magiclink", email });
+    expect(error).toBeNull();
+    expect(data.properties).toMatchObject({ verification_type: "magiclink", email_otp: expect.stringMatching(/^\d{6}$/) });
+    expect(new URL(data.properties!.action_link).pathname).toBe("/auth/v1/verify");
+    const verified = await client().auth.verifyOtp({ token_hash: data.properties!.hashed_token, type: "magiclink" });
+    expect(verified.data.user?.id).toBe(user.id);
+  });
+});
+
+describe("auth contract: time limits (a service instance on a pinned clock)", () => {
+  let clock = new Date();
+  const sent: AuthEmail[] = [];
+  let service: Awaited<ReturnType<typeof startAuthService>>;
+  let base: string;
+
+  beforeAll(async () => {
+    service = await startAuthService({
+      port: 0,
+      databaseUrl: env("DATABASE_URL"),
+      jwtSecret: JWT_SECRET,
+      siteUrl: "http://localhost:3999",
+      accessTokenTtlSeconds: 60,
+      sendEmail: async (email) => void sent.push(email),
+      now: () => clock,
+    });
+    base = `http://127.0.0.1:${service.port}`;
+  });
+  afterAll(() => service?.stop());
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-supabase-api-version": "2024-01-01" },
+      body: JSON.stringify(body),
+    });
+
+  it("expires an emailed link after an hour", async () => {
+    clock = new Date();
+    const email = newEmail("clock");
+    expect((await post("/otp", { email, create_user: true })).status).toBe(200);
+    const tokenHash = new URL(/http\S+\/auth\/confirm\S+/.exec(sent.at(-1)!.text)![0]).searchParams.get("token_hash");
+
+    clock = new Date(clock.getTime() + 3601_000);
+    const late = await post("/verify", { type: "magiclink", token_hash: tokenHash });
+    expect(late.status).toBe(403);
+    expect(await late.json()).toMatchObject({ code: "otp_expired" });
+  });
+
+  it("stops accepting an access token at its expiry", async () => {
+    clock = new Date();
+    const res = await post("/signup", { email: newEmail("clock"), password: PASSWORD });
+    const { access_token, expires_in } = (await res.json()) as { access_token: string; expires_in: number };
+    expect(expires_in).toBe(60);
+    const getUser = () => fetch(`${base}/user`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect((await getUser()).status).toBe(200);
+
+    clock = new Date(clock.getTime() + 61_000);
+    const expired = await getUser();
+    expect(expired.status).toBe(403);
+    expect(await expired.json()).toMatchObject({ error_code: "bad_jwt" });
+  });
+});

@@ -1,0 +1,434 @@
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import { beforeEach, describe, expect, test } from "vitest";
+import { resetRateLimits } from "~/rate-limit.server";
+import * as root from "~/root";
+import * as confirm from "~/routes/auth.confirm";
+import * as forgotPassword from "~/routes/auth.forgot-password";
+import * as resetPassword from "~/routes/auth.reset-password";
+import * as signIn from "~/routes/auth.sign-in";
+import * as signInLink from "~/routes/auth.sign-in-link";
+import * as signOut from "~/routes/auth.sign-out";
+import * as signUp from "~/routes/auth.sign-up";
+import { requireUser } from "~/supabase.server";
+import { latestEmail, linkIn, listEmails } from "../helpers/mailbox";
+
+// Remix loaders and actions called with real Requests against the real local stack.
+
+const appUrl = () => process.env.APP_URL!;
+const PASSWORD = "correct horse battery";
+
+let ipCounter = 0;
+function context(): AppLoadContext {
+  ipCounter += 1;
+  return { cspNonce: "test", clientIp: `192.0.2.${ipCounter % 250}-${crypto.randomUUID()}` };
+}
+
+function uniqueEmail(label: string) {
+  return `${label}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+}
+
+type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => Promise<unknown>;
+type Result = { status: number; headers: Headers; data: any };
+
+/** Runs a loader or action and returns what Remix would send, whether returned or thrown. */
+async function run(handler: Handler, request: Request, ctx: AppLoadContext = context()): Promise<Result> {
+  let value: unknown;
+  try {
+    value = await handler({ request, params: {}, context: ctx });
+  } catch (thrown) {
+    if (!(thrown instanceof Response)) throw thrown;
+    value = thrown;
+  }
+  if (value instanceof Response) {
+    return { status: value.status, headers: value.headers, data: null };
+  }
+  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
+    const { data, init } = value as { data: unknown; init: ResponseInit | null };
+    return { status: init?.status ?? 200, headers: new Headers(init?.headers), data };
+  }
+  return { status: 200, headers: new Headers(), data: value };
+}
+
+function post(path: string, fields: Record<string, string>, cookie = "") {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.set(name, value);
+  return new Request(new URL(path, appUrl()), {
+    method: "POST",
+    body,
+    headers: { Origin: new URL(appUrl()).origin, ...(cookie ? { Cookie: cookie } : {}) },
+  });
+}
+
+function get(pathOrUrl: string, cookie = "") {
+  return new Request(new URL(pathOrUrl, appUrl()), { headers: cookie ? { Cookie: cookie } : {} });
+}
+
+/** The browser's cookie jar after these responses: name=value pairs, deleted cookies dropped. */
+function cookiesFrom(previous: string, ...headers: Headers[]): string {
+  const jar = new Map(
+    previous
+      .split(/;\s*/)
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)] as const),
+  );
+  for (const h of headers) {
+    for (const cookie of h.getSetCookie()) {
+      const [pair, ...attributes] = cookie.split(/;\s*/);
+      const name = pair.slice(0, pair.indexOf("="));
+      const deleted = attributes.some((a) => /^max-age=0$/i.test(a) || /^expires=thu, 01 jan 1970/i.test(a));
+      if (deleted) jar.delete(name);
+      else jar.set(name, pair.slice(pair.indexOf("=") + 1));
+    }
+  }
+  return [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+}
+
+async function signedInUserEmail(cookie: string): Promise<string | null> {
+  const result = await run(root.loader as Handler, get("/", cookie));
+  return result.data.user?.email ?? null;
+}
+
+async function createAccount(email = uniqueEmail("member")) {
+  const result = await run(
+    signUp.action as Handler,
+    post("/auth/sign-up", { displayName: "Sam", email, password: PASSWORD }),
+  );
+  expect(result.status).toBe(302);
+  return { email, cookie: cookiesFrom("", result.headers) };
+}
+
+beforeEach(() => resetRateLimits());
+
+describe("sign up", () => {
+  test("bad input answers 400 with a message per field", async () => {
+    const result = await run(
+      signUp.action as Handler,
+      post("/auth/sign-up", { displayName: "", email: "", password: "short" }),
+    );
+    expect(result.status).toBe(400);
+    expect(result.data.errors.fieldErrors).toEqual({
+      displayName: ["Your name is required"],
+      email: ["Email is required"],
+      password: ["Password must be at least 8 characters"],
+    });
+    // Typed values come back to refill the form; the password never does.
+    expect(result.data.values).toEqual({ displayName: "", email: "" });
+  });
+
+  test("an invalid email is refused", async () => {
+    const result = await run(
+      signUp.action as Handler,
+      post("/auth/sign-up", { displayName: "Sam", email: "not-an-email", password: PASSWORD }),
+    );
+    expect(result.status).toBe(400);
+    expect(result.data.errors.fieldErrors.email).toEqual([
+      "Enter a valid email address, like name@example.com",
+    ]);
+  });
+
+  test("creates the account, signs in with an HttpOnly cookie and redirects", async () => {
+    const email = uniqueEmail("signup");
+    const result = await run(
+      signUp.action as Handler,
+      post("/auth/sign-up", {
+        displayName: "Maria",
+        email: email.toUpperCase(),
+        password: PASSWORD,
+        redirectTo: "/circles/abc?tab=tasks",
+      }),
+    );
+    expect(result.status).toBe(302);
+    expect(result.headers.get("Location")).toBe("/circles/abc?tab=tasks");
+    const setCookies = result.headers.getSetCookie();
+    expect(setCookies.length).toBeGreaterThan(0);
+    for (const cookie of setCookies) {
+      expect(cookie).toMatch(/^sb-[\w-]+-auth-token/);
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Lax/i);
+      expect(cookie).toMatch(/Path=\//);
+    }
+
+    const cookie = cookiesFrom("", result.headers);
+    const rootData = await run(root.loader as Handler, get("/", cookie));
+    expect(rootData.data.user).toEqual({ email, name: "Maria" });
+  });
+
+  test("an existing email gets a field error", async () => {
+    const { email } = await createAccount();
+    const result = await run(
+      signUp.action as Handler,
+      post("/auth/sign-up", { displayName: "Again", email, password: PASSWORD }),
+    );
+    expect(result.status).toBe(400);
+    expect(result.data.errors.fieldErrors.email).toEqual([
+      "An account with this email already exists. Sign in instead?",
+    ]);
+  });
+
+  test.each(["//evil.com", "https://evil.com", "/\\evil.com", "javascript:alert(1)"])(
+    "redirectTo %j is ignored",
+    async (redirectTo) => {
+      const result = await run(
+        signUp.action as Handler,
+        post("/auth/sign-up", {
+          displayName: "Sam",
+          email: uniqueEmail("redirect"),
+          password: PASSWORD,
+          redirectTo,
+        }),
+      );
+      expect(result.status).toBe(302);
+      expect(result.headers.get("Location")).toBe("/");
+    },
+  );
+});
+
+describe("sign in", () => {
+  test("bad input answers 400 with field messages", async () => {
+    const result = await run(signIn.action as Handler, post("/auth/sign-in", { email: "", password: "" }));
+    expect(result.status).toBe(400);
+    expect(result.data.errors.fieldErrors).toEqual({
+      email: ["Email is required"],
+      password: ["Password is required"],
+    });
+  });
+
+  test("a wrong password or unknown email is a form error, and sets no cookie", async () => {
+    const { email } = await createAccount();
+    for (const fields of [
+      { email, password: "wrong password" },
+      { email: uniqueEmail("nobody"), password: PASSWORD },
+    ]) {
+      const result = await run(signIn.action as Handler, post("/auth/sign-in", fields));
+      expect(result.status).toBe(400);
+      expect(result.data.errors.formErrors).toEqual(["Email or password is incorrect"]);
+      expect(result.headers.getSetCookie()).toEqual([]);
+      expect(result.data.values).toEqual({ email: fields.email });
+    }
+  });
+
+  test("signs in and goes to a safe redirectTo only", async () => {
+    const { email } = await createAccount();
+    const good = await run(
+      signIn.action as Handler,
+      post("/auth/sign-in", { email, password: PASSWORD, redirectTo: "/circles/1" }),
+    );
+    expect(good.status).toBe(302);
+    expect(good.headers.get("Location")).toBe("/circles/1");
+    expect(await signedInUserEmail(cookiesFrom("", good.headers))).toBe(email);
+
+    for (const redirectTo of ["//evil.com", "https://evil.com/steal", "/\\evil.com"]) {
+      const evil = await run(
+        signIn.action as Handler,
+        post("/auth/sign-in", { email, password: PASSWORD, redirectTo }),
+      );
+      expect(evil.status).toBe(302);
+      expect(evil.headers.get("Location")).toBe("/");
+    }
+  });
+
+  test("the sign-in page sends a signed-in visitor on (safely)", async () => {
+    const { cookie } = await createAccount();
+    const result = await run(signIn.loader as Handler, get("/auth/sign-in?redirectTo=//evil.com", cookie));
+    expect(result.status).toBe(302);
+    expect(result.headers.get("Location")).toBe("/");
+  });
+
+  test("over 10 attempts per email in 15 minutes answers 429", async () => {
+    const { email } = await createAccount();
+    for (let i = 0; i < 10; i++) {
+      // Each from its own address: the email's own limit is what stops the 11th.
+      const result = await run(signIn.action as Handler, post("/auth/sign-in", { email, password: `nope-${i}` }));
+      expect(result.status).toBe(400);
+    }
+    const blocked = await run(signIn.action as Handler, post("/auth/sign-in", { email, password: PASSWORD }));
+    expect(blocked.status).toBe(429);
+    expect(blocked.data.errors.formErrors).toEqual(["Too many attempts. Try again in 15 minutes."]);
+    expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(800);
+    expect(blocked.headers.getSetCookie()).toEqual([]);
+  });
+
+  test("over 10 attempts from one IP answers 429, whatever the email", async () => {
+    const ctx = context();
+    for (let i = 0; i < 10; i++) {
+      await run(signIn.action as Handler, post("/auth/sign-in", { email: uniqueEmail("ip"), password: "x" }), ctx);
+    }
+    const blocked = await run(
+      signIn.action as Handler,
+      post("/auth/sign-in", { email: uniqueEmail("ip"), password: "x" }),
+      ctx,
+    );
+    expect(blocked.status).toBe(429);
+    expect(blocked.data.errors.formErrors[0]).toMatch(/^Too many attempts\. Try again in \d+ minutes?\.$/);
+  });
+});
+
+describe("sign-in link", () => {
+  test("bad input answers 400", async () => {
+    const result = await run(signInLink.action as Handler, post("/auth/sign-in-link", { email: "nope" }));
+    expect(result.status).toBe(400);
+    expect(result.data.errors.fieldErrors.email).toEqual([
+      "Enter a valid email address, like name@example.com",
+    ]);
+  });
+
+  test("emails a link that signs in and lands on redirectTo", async () => {
+    const { email } = await createAccount();
+    const result = await run(
+      signInLink.action as Handler,
+      post("/auth/sign-in-link", { email, redirectTo: "/circles/42" }),
+    );
+    expect(result.status).toBe(200);
+    expect(result.data).toEqual({ sent: true, email });
+
+    const message = await latestEmail(email);
+    const link = new URL(linkIn(message.text, "/auth/confirm"));
+    expect(link.origin).toBe(new URL(appUrl()).origin);
+    expect(link.searchParams.get("token_hash")).toBeTruthy();
+    expect(link.searchParams.get("type")).toBe("magiclink");
+
+    const confirmed = await run(confirm.loader as Handler, get(link.toString()));
+    expect(confirmed.status).toBe(302);
+    expect(confirmed.headers.get("Location")).toBe("/circles/42");
+    expect(await signedInUserEmail(cookiesFrom("", confirmed.headers))).toBe(email);
+
+    // Single use: the same link a second time shows the "expired" page.
+    const again = await run(confirm.loader as Handler, get(link.toString()));
+    expect(again.status).toBe(400);
+    expect(again.data).toEqual({ recovery: false });
+  });
+
+  test("an unknown address gets the same answer and no email", async () => {
+    const email = uniqueEmail("unknown");
+    const result = await run(signInLink.action as Handler, post("/auth/sign-in-link", { email }));
+    expect(result.status).toBe(200);
+    expect(result.data).toEqual({ sent: true, email });
+    expect(await listEmails(email)).toEqual([]);
+  });
+
+  test("over 5 requests per email in 15 minutes answers 429", async () => {
+    const { email } = await createAccount();
+    for (let i = 0; i < 5; i++) {
+      expect((await run(signInLink.action as Handler, post("/auth/sign-in-link", { email }))).status).toBe(200);
+    }
+    const blocked = await run(signInLink.action as Handler, post("/auth/sign-in-link", { email }));
+    expect(blocked.status).toBe(429);
+    expect(blocked.data.errors.formErrors).toEqual(["Too many attempts. Try again in 15 minutes."]);
+  });
+});
+
+describe("confirm", () => {
+  test.each([
+    ["no token", "/auth/confirm"],
+    ["an unknown type", "/auth/confirm?token_hash=abc&type=admin"],
+    ["a wrong token", "/auth/confirm?token_hash=0123456789abcdef&type=magiclink"],
+  ])("%s shows the friendly expired page", async (_name, path) => {
+    const result = await run(confirm.loader as Handler, get(path));
+    expect(result.status).toBe(400);
+    expect(result.data).toEqual({ recovery: false });
+  });
+});
+
+describe("password reset", () => {
+  test("the emailed link leads to a page that changes the password", async () => {
+    const { email } = await createAccount();
+    const requested = await run(forgotPassword.action as Handler, post("/auth/forgot-password", { email }));
+    expect(requested.data).toEqual({ sent: true, email });
+
+    const link = linkIn((await latestEmail(email)).text, "/auth/confirm");
+    expect(new URL(link).searchParams.get("type")).toBe("recovery");
+    const confirmed = await run(confirm.loader as Handler, get(link));
+    expect(confirmed.status).toBe(302);
+    expect(confirmed.headers.get("Location")).toBe("/auth/reset-password");
+    const cookie = cookiesFrom("", confirmed.headers);
+
+    expect((await run(resetPassword.loader as Handler, get("/auth/reset-password", cookie))).data).toEqual({
+      allowed: true,
+    });
+
+    const mismatch = await run(
+      resetPassword.action as Handler,
+      post("/auth/reset-password", { password: "a new password", confirmPassword: "another" }, cookie),
+    );
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.data.errors.fieldErrors).toEqual({ confirmPassword: ["The two passwords don't match"] });
+
+    const done = await run(
+      resetPassword.action as Handler,
+      post("/auth/reset-password", { password: "a new password", confirmPassword: "a new password" }, cookie),
+    );
+    expect(done.status).toBe(200);
+    expect(done.data).toEqual({ done: true });
+
+    const oldPassword = await run(signIn.action as Handler, post("/auth/sign-in", { email, password: PASSWORD }));
+    expect(oldPassword.status).toBe(400);
+    const newPassword = await run(
+      signIn.action as Handler,
+      post("/auth/sign-in", { email, password: "a new password" }),
+    );
+    expect(newPassword.status).toBe(302);
+  });
+
+  test("an unknown address gets the same answer", async () => {
+    const email = uniqueEmail("unknown");
+    const result = await run(forgotPassword.action as Handler, post("/auth/forgot-password", { email }));
+    expect(result).toMatchObject({ status: 200, data: { sent: true, email } });
+    expect(await listEmails(email)).toEqual([]);
+  });
+
+  test("a normal session cannot change the password without a reset link", async () => {
+    const { cookie } = await createAccount();
+    expect((await run(resetPassword.loader as Handler, get("/auth/reset-password", cookie))).status).toBe(403);
+    const result = await run(
+      resetPassword.action as Handler,
+      post("/auth/reset-password", { password: "hijacked password", confirmPassword: "hijacked password" }, cookie),
+    );
+    expect(result.status).toBe(403);
+  });
+
+  test("over 5 requests per email in 15 minutes answers 429", async () => {
+    const email = uniqueEmail("reset-limit");
+    for (let i = 0; i < 5; i++) {
+      await run(forgotPassword.action as Handler, post("/auth/forgot-password", { email }));
+    }
+    const blocked = await run(forgotPassword.action as Handler, post("/auth/forgot-password", { email }));
+    expect(blocked.status).toBe(429);
+    expect(blocked.data.errors.formErrors).toEqual(["Too many attempts. Try again in 15 minutes."]);
+  });
+});
+
+describe("session guard and sign out", () => {
+  test("requireUser sends a signed-out visitor to sign in, and back afterwards", async () => {
+    const result = await run(
+      ((args: LoaderFunctionArgs) => requireUser(args.request)) as Handler,
+      get("/circles/7?tab=updates"),
+    );
+    expect(result.status).toBe(302);
+    expect(result.headers.get("Location")).toBe("/auth/sign-in?redirectTo=%2Fcircles%2F7%3Ftab%3Dupdates");
+  });
+
+  test("requireUser does not trust a forged cookie", async () => {
+    const forged = `sb-127-auth-token=${encodeURIComponent(
+      JSON.stringify({ access_token: "forged", refresh_token: "forged", user: { id: "x" } }),
+    )}`;
+    const result = await run(((args: LoaderFunctionArgs) => requireUser(args.request)) as Handler, get("/", forged));
+    expect(result.status).toBe(302);
+  });
+
+  test("sign out clears the session cookies", async () => {
+    const { cookie } = await createAccount();
+    const result = await run(signOut.action as Handler, post("/auth/sign-out", {}, cookie));
+    expect(result.status).toBe(302);
+    expect(result.headers.get("Location")).toBe("/");
+    const after = cookiesFrom(cookie, result.headers);
+    expect(after).not.toMatch(/auth-token=/);
+    expect(await signedInUserEmail(after)).toBeNull();
+  });
+
+  test("GET /auth/sign-out does not sign out", async () => {
+    const { cookie } = await createAccount();
+    const result = await run(signOut.loader as Handler, get("/auth/sign-out", cookie));
+    expect(result.status).toBe(302);
+    expect(result.headers.getSetCookie()).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, test } from "vitest";
+import { checkRequest, contentSecurityPolicy, createNonce, securityHeaders } from "~/security.server";
+
+const appUrl = "https://circle.example";
+const base = { path: "/auth/sign-in", appUrl, origin: undefined, referer: undefined };
+
+describe("request checks", () => {
+  test("reads are always allowed", () => {
+    expect(checkRequest({ ...base, method: "GET" })).toEqual({ ok: true });
+    expect(checkRequest({ ...base, method: "HEAD", origin: "https://evil.example" })).toEqual({ ok: true });
+  });
+
+  test("POST from our origin, or with our Referer when Origin is missing", () => {
+    expect(checkRequest({ ...base, method: "POST", origin: appUrl })).toEqual({ ok: true });
+    expect(checkRequest({ ...base, method: "POST", referer: `${appUrl}/auth/sign-in?x=1` })).toEqual({ ok: true });
+  });
+
+  test.each([
+    ["another origin", { origin: "https://evil.example" }],
+    ["a look-alike origin", { origin: "https://circle.example.evil.example" }],
+    ["another port", { origin: "https://circle.example:8443" }],
+    ["Origin null", { origin: "null" }],
+    ["neither Origin nor Referer", {}],
+    ["a foreign Referer", { referer: "https://evil.example/page" }],
+  ])("POST with %s is refused with 403", (_name, headers) => {
+    const result = checkRequest({ ...base, method: "POST", ...headers });
+    expect(result).toMatchObject({ ok: false, status: 403 });
+  });
+
+  test.each(["PUT", "PATCH", "DELETE"])("%s is refused with 405", (method) => {
+    expect(checkRequest({ ...base, method, origin: appUrl })).toMatchObject({
+      ok: false,
+      status: 405,
+      headers: { Allow: "GET, HEAD, POST" },
+    });
+  });
+});
+
+describe("security headers", () => {
+  test("production CSP allows only nonce'd inline scripts and no framing", () => {
+    const csp = contentSecurityPolicy({ nonce: "abc", dev: false, appUrl });
+    expect(csp).toContain("script-src 'self' 'nonce-abc'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(csp).not.toContain("unsafe-eval");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+  });
+
+  test("the usual hardening headers", () => {
+    const headers = securityHeaders({ nonce: "abc", dev: false, appUrl });
+    expect(headers).toMatchObject({
+      "Referrer-Policy": "strict-origin-when-cross-origin",
+      "X-Content-Type-Options": "nosniff",
+      "X-Frame-Options": "DENY",
+      "Strict-Transport-Security": expect.stringContaining("max-age="),
+    });
+  });
+
+  test("nonces are random and unguessable", () => {
+    const nonces = new Set(Array.from({ length: 50 }, createNonce));
+    expect(nonces.size).toBe(50);
+    expect([...nonces][0]).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+  });
+});
