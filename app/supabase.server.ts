@@ -4,7 +4,7 @@ import {
   parseCookieHeader,
   serializeCookieHeader,
 } from "@supabase/ssr";
-import type { SupabaseClient, User } from "@supabase/supabase-js";
+import type { SupabaseClient, SupabaseClientOptions, User } from "@supabase/supabase-js";
 import WebSocket from "ws";
 import { getEnv } from "~/env.server";
 
@@ -48,11 +48,14 @@ export function createSupabaseServerClient(request: Request): ServerSupabase {
       },
     },
     // supabase-js builds a realtime client eagerly, and Node 20 has no global WebSocket.
-    realtime: { transport: WebSocket as never },
+    // (ws's class and realtime-js's WebSocket type differ only in typings.)
+    realtime: { transport: WebSocket as unknown as RealtimeTransport },
   });
 
   return { supabase, headers };
 }
+
+type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<"public">["realtime"]>["transport"]>;
 
 type UserSession = ServerSupabase & { user: User | null };
 

@@ -1,5 +1,5 @@
-import { DateTime, IANAZone } from "luxon";
-import { addDays, isValidTimeZone, toLocalDate, wallClockInstants, zoneAbbreviation, zonedInstant } from "./time";
+import { IANAZone } from "luxon";
+import { addDays, isValidTimeZone, toLocalDate, toLocalIso, wallClockInstants, zoneAbbreviation, zonedInstant } from "./time";
 
 export type FeedEvent = {
   uid: string;
@@ -72,8 +72,9 @@ export function foldLine(line: string): string {
   return lines.join("\r\n ");
 }
 
-const utcStamp = (instant: Date | number) => DateTime.fromMillis(+instant, { zone: "UTC" }).toFormat("yyyyMMdd'T'HHmmss'Z'");
-const basicDate = (date: string) => date.replaceAll("-", "");
+/** "2026-03-03T18:30:00" to RFC 5545's basic form "20260303T183000" (dates likewise). */
+const basic = (iso: string) => iso.replace(/[-:]/g, "");
+const utcStamp = (instant: Date | number) => `${basic(new Date(instant).toISOString().slice(0, 19))}Z`;
 
 function formatOffset(minutes: number): string {
   const sign = minutes < 0 ? "-" : "+";
@@ -83,13 +84,22 @@ function formatOffset(minutes: number): string {
 
 type Transition = { at: number; from: number; to: number };
 
-/** The zone's offset changes in [start, end), found by day steps and a binary search to the minute. */
-function transitions(zone: IANAZone, start: number, end: number): Transition[] {
+// A zone's changes for a year never change while the process runs, and finding them costs ~5ms.
+const transitionsByYear = new Map<string, Transition[]>();
+
+/** The zone's offset changes in a year, found by day steps and a binary search to the minute. */
+function transitions(zone: IANAZone, year: number): Transition[] {
+  const key = `${zone.name} ${year}`;
+  const cached = transitionsByYear.get(key);
+  if (cached) return cached;
   const found: Transition[] = [];
-  for (let day = start; day < end; day += DAY) {
+  const end = Date.UTC(year + 1, 0, 1);
+  let offset = zone.offset(Date.UTC(year, 0, 1));
+  for (let day = Date.UTC(year, 0, 1); day < end; day += DAY) {
     let [lo, hi] = [day, Math.min(day + DAY, end)];
-    const from = zone.offset(lo);
-    if (zone.offset(hi) === from) continue;
+    const from = offset;
+    offset = zone.offset(hi);
+    if (offset === from) continue;
     while (hi - lo > MINUTE) {
       const mid = lo + Math.floor((hi - lo) / MINUTE / 2) * MINUTE;
       if (zone.offset(mid) === from) lo = mid;
@@ -97,6 +107,7 @@ function transitions(zone: IANAZone, start: number, end: number): Transition[] {
     }
     found.push({ at: hi, from, to: zone.offset(hi) });
   }
+  transitionsByYear.set(key, found);
   return found;
 }
 
@@ -136,7 +147,7 @@ function yearlyRule(changes: Transition[]): string | null {
 function observances(timeZone: string, firstYear: number, lastYear: number): Observance[] | null {
   const zone = IANAZone.create(timeZone);
   const start = Date.UTC(firstYear, 0, 1);
-  const changes = transitions(zone, start, Date.UTC(lastYear + 1, 0, 1));
+  const changes = Array.from({ length: lastYear - firstYear + 1 }, (_, i) => transitions(zone, firstYear + i)).flat();
   if (changes.length === 0) {
     const offset = zone.offset(start);
     return [{ kind: "STANDARD", at: start - offset * MINUTE, from: offset, to: offset }];
@@ -184,11 +195,9 @@ function vtimezone(timeZone: string, list: Observance[]): string[] {
  * takes the second). Times with seconds, which tasks never have, also go in UTC.
  */
 function localTime(instant: Date, timeZone: string): string | null {
-  const local = DateTime.fromJSDate(instant, { zone: timeZone });
-  const candidates = wallClockInstants(local.toFormat("yyyy-MM-dd"), local.toFormat("HH:mm"), timeZone);
-  return candidates.length === 1 && candidates[0].getTime() === instant.getTime()
-    ? local.toFormat("yyyyMMdd'T'HHmmss")
-    : null;
+  const local = toLocalIso(instant, timeZone);
+  const candidates = wallClockInstants(local.slice(0, 10), local.slice(11, 16), timeZone);
+  return candidates.length === 1 && candidates[0].getTime() === instant.getTime() ? basic(local) : null;
 }
 
 /** DTSTART and DTEND of a timed event, both in the circle's zone or, failing that, both in UTC. */
@@ -204,16 +213,15 @@ function timedProperties(event: FeedEvent, timeZone: string, zoned: boolean): st
 /** All-day dates in the circle's zone; the end is exclusive and after the start. */
 function allDayDates(event: FeedEvent, timeZone: string): [string, string] {
   const start = toLocalDate(event.startsAt, timeZone);
-  const endLocal = DateTime.fromJSDate(event.endsAt, { zone: timeZone });
-  const endDate = endLocal.toFormat("yyyy-MM-dd");
-  const atMidnight = endLocal.toMillis() === zonedInstant(endDate, "00:00", timeZone).getTime();
+  const endDate = toLocalDate(event.endsAt, timeZone);
+  const atMidnight = event.endsAt.getTime() === zonedInstant(endDate, "00:00", timeZone).getTime();
   const end = atMidnight ? endDate : addDays(endDate, 1);
   return [start, end > start ? end : addDays(start, 1)];
 }
 
 function eventLines(event: FeedEvent, timeZone: string, zoned: boolean, now: Date): string[] {
   const times = event.allDay
-    ? allDayDates(event, timeZone).map((date, i) => `${i === 0 ? "DTSTART" : "DTEND"};VALUE=DATE:${basicDate(date)}`)
+    ? allDayDates(event, timeZone).map((date, i) => `${i === 0 ? "DTSTART" : "DTEND"};VALUE=DATE:${basic(date)}`)
     : timedProperties(event, timeZone, zoned);
   const url = event.url && withoutControls(event.url, "").replaceAll(" ", "%20");
   return [
@@ -239,7 +247,7 @@ function eventLines(event: FeedEvent, timeZone: string, zoned: boolean, now: Dat
  */
 export function buildCalendarFeed({ calendarName, timeZone, events, now }: FeedInput): string {
   if (!isValidTimeZone(timeZone)) throw new RangeError(`Invalid time zone: ${timeZone}`);
-  const yearOf = (instant: Date) => DateTime.fromJSDate(instant, { zone: timeZone }).year;
+  const yearOf = (instant: Date) => Number(toLocalIso(instant, timeZone).slice(0, 4));
   const [firstYear, lastYear] = events.reduce(
     ([first, last], event) => [Math.min(first, yearOf(event.startsAt) - 1), Math.max(last, yearOf(event.endsAt))],
     // From the year before the first event, so that its start falls after an observance onset.

@@ -16,6 +16,7 @@ export const MAX_SERIES_YEARS = 2;
 /** Concrete occurrences are kept at least this far ahead. */
 export const MATERIALISE_WEEKS = 8;
 export const MAX_DURATION_MINUTES = 7 * 24 * 60;
+const DAY = 86_400_000;
 
 export const recurrenceRuleSchema = z
   .object({
@@ -108,8 +109,8 @@ export const seriesSchema = z
   });
 
 // Whole days since 1970-01-01, so that date arithmetic is integer arithmetic with no zone involved.
-const dayNumber = (date: LocalDate) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
-const fromDayNumber = (day: number): LocalDate => new Date(day * 86_400_000).toISOString().slice(0, 10);
+const dayNumber = (date: LocalDate) => Date.parse(`${date}T00:00:00Z`) / DAY;
+const fromDayNumber = (day: number): LocalDate => new Date(day * DAY).toISOString().slice(0, 10);
 // Weeks start on Monday; day 0 (1970-01-01) was a Thursday.
 const weekNumber = (day: number) => Math.floor((day + 3) / 7);
 const weekdayOf = (day: number) => day + 3 - weekNumber(day) * 7 + 1;
@@ -166,7 +167,15 @@ export function occurrenceOn(series: Series, localDate: LocalDate): Occurrence {
 
 /** The occurrences that overlap [from, to): those under way at `from` are included. */
 export function occurrences(series: Series, range: { from: Date; to: Date }): Occurrence[] {
+  // An occurrence starts within a day of its date's UTC midnight (offsets are under 15 hours), so
+  // dates far outside the range are dropped before the costlier zone lookups.
+  const length = series.allDay ? 2 * DAY : series.durationMinutes * 60_000;
+  const near = (date: LocalDate) => {
+    const midnight = Date.parse(`${date}T00:00:00Z`);
+    return midnight - DAY < range.to.getTime() && midnight + 2 * DAY + length > range.from.getTime();
+  };
   return occurrenceDates(series.rule, splitFirstStart(series.firstStart)[0])
+    .filter(near)
     .map((date) => occurrenceOn(series, date))
     .filter((occurrence) => occurrence.endsAt > range.from && occurrence.startsAt < range.to);
 }
@@ -184,7 +193,7 @@ export function occurrencesToMaterialise(
   options: { now: Date; existingLocalDates: Iterable<LocalDate>; horizonEnd?: Date },
 ): Occurrence[] {
   const existing = new Set(options.existingLocalDates);
-  const horizonEnd = options.horizonEnd ?? new Date(options.now.getTime() + MATERIALISE_WEEKS * 7 * 86_400_000);
+  const horizonEnd = options.horizonEnd ?? new Date(options.now.getTime() + MATERIALISE_WEEKS * 7 * DAY);
   return occurrences(series, { from: options.now, to: horizonEnd }).filter((o) => !existing.has(o.localDate));
 }
 

@@ -28,7 +28,7 @@ export default function Mailbox() {
         Emails land here when <code>RESEND_API_KEY</code> is empty. This page exists only in
         development.
       </p>
-      <Form method="get" className="form-actions">
+      <Form method="get" className="form-actions mailbox-filter">
         <div className="field">
           <label htmlFor="mailbox-to">Recipient</label>
           <input id="mailbox-to" name="to" type="email" defaultValue={to} />

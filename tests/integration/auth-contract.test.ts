@@ -60,7 +60,11 @@ async function rawAuth(path: string, init: RequestInit & { versioned?: boolean }
 describe("auth contract: sign-up", () => {
   it("signs up and returns a session, with Supabase's JWT claims and user shape", async () => {
     const email = newEmail("Mixed.Case");
-    const { data, error } = await client().auth.signUp({ email, password: PASSWORD, options: { data: { name: "Ada" } } });
+    const { data, error } = await client().auth.signUp({
+      email,
+      password: PASSWORD,
+      options: { data: { name: "Ada" } },
+    });
     expect(error).toBeNull();
     const { session, user } = data;
     expect(session).toMatchObject({ token_type: "bearer", expires_in: 3600 });
@@ -162,7 +166,7 @@ describe("auth contract: password sign-in and sessions", () => {
   it("lets concurrent refreshes of one token all succeed, with the same new token", async () => {
     const { session } = await signUp();
     const results = await Promise.all(
-      [1, 2, 3].map(() => client().auth.refreshSession({ refresh_token: session.refresh_token })),
+      [1, 2, 3].map(() => client().auth.refreshSession({ refresh_token: session.refresh_token }))
     );
     expect(results.map((r) => r.error)).toEqual([null, null, null]);
     expect(new Set(results.map((r) => r.data.session!.refresh_token)).size).toBe(1);
@@ -210,7 +214,11 @@ describe("auth contract: password sign-in and sessions", () => {
     expect(await current.json()).toEqual({ code: "invalid_credentials", message: "Invalid login credentials" });
 
     const legacy = await rawAuth("/token?grant_type=password", { method: "POST", body, versioned: false });
-    expect(await legacy.json()).toEqual({ code: 400, error_code: "invalid_credentials", msg: "Invalid login credentials" });
+    expect(await legacy.json()).toEqual({
+      code: 400,
+      error_code: "invalid_credentials",
+      msg: "Invalid login credentials",
+    });
   });
 });
 
@@ -242,7 +250,11 @@ describe("auth contract: emailed links and codes", () => {
     const { code } = await confirmLinkIn(email, /magic link/i);
     expect(code).toMatch(/^\d{6}$/);
 
-    const wrong = await client().auth.verifyOtp({ email, token: code === "000000" ? "111111" : "000000", type: "email" });
+    const wrong = await client().auth.verifyOtp({
+      email,
+      token: code === "000000" ? "111111" : "000000",
+      type: "email",
+    });
     expect(wrong.error).toMatchObject({ status: 403, code: "otp_expired", message: "Token has expired or is invalid" });
 
     const { data, error } = await client().auth.verifyOtp({ email, token: code!, type: "email" });
@@ -447,7 +459,10 @@ describe("auth contract: admin API", () => {
     const { email, user } = await signUp();
     const { data, error } = await client(SERVICE_ROLE_KEY).auth.admin.generateLink({ type: "magiclink", email });
     expect(error).toBeNull();
-    expect(data.properties).toMatchObject({ verification_type: "magiclink", email_otp: expect.stringMatching(/^\d{6}$/) });
+    expect(data.properties).toMatchObject({
+      verification_type: "magiclink",
+      email_otp: expect.stringMatching(/^\d{6}$/),
+    });
     expect(new URL(data.properties!.action_link).pathname).toBe("/auth/v1/verify");
     const verified = await client().auth.verifyOtp({ token_hash: data.properties!.hashed_token, type: "magiclink" });
     expect(verified.data.user?.id).toBe(user.id);

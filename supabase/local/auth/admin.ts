@@ -74,13 +74,18 @@ export const listUsersHandler = admin(async (s, r) => {
 
 export const createUser = admin(async (s, r) => {
   const body = await r.body();
-  const [email, phone, password, passwordHash] = ["email", "phone", "password", "password_hash"].map((k) => body.string(k));
+  const [email, phone, password, passwordHash] = ["email", "phone", "password", "password_hash"].map((k) =>
+    body.string(k)
+  );
   if (!email && !phone) throw badRequest("validation_failed", "Cannot create a user without either an email or phone");
   if (phone) throw badRequest("phone_provider_disabled", "Phone users are not supported by the local auth service");
   const address = validateEmail(email);
-  if (password && passwordHash) throw badRequest("validation_failed", "Only a password or a password hash should be provided");
-  if (passwordHash && !/^\$2[aby]\$\d\d\$/.test(passwordHash)) throw badRequest("validation_failed", "Invalid password hash");
-  if (body.string("ban_duration")) throw badRequest("validation_failed", "ban_duration is not supported by the local auth service");
+  if (password && passwordHash)
+    throw badRequest("validation_failed", "Only a password or a password hash should be provided");
+  if (passwordHash && !/^\$2[aby]\$\d\d\$/.test(passwordHash))
+    throw badRequest("validation_failed", "Invalid password hash");
+  if (body.string("ban_duration"))
+    throw badRequest("validation_failed", "ban_duration is not supported by the local auth service");
   const id = body.string("id");
   if (id && !UUID.test(id)) throw badRequest("validation_failed", "ID must conform to the uuid v4 format");
   if (password) checkPasswordLength(password);
@@ -110,8 +115,10 @@ export const updateUser = admin(async (s, r) => {
   const address = body.string("email") ? validateEmail(body.string("email")) : "";
   const password = body.has("password") ? body.string("password") : undefined;
   if (password !== undefined) checkPasswordStrength(password);
-  if (body.string("phone")) throw badRequest("phone_provider_disabled", "Phone users are not supported by the local auth service");
-  if (body.string("ban_duration")) throw badRequest("validation_failed", "ban_duration is not supported by the local auth service");
+  if (body.string("phone"))
+    throw badRequest("phone_provider_disabled", "Phone users are not supported by the local auth service");
+  if (body.string("ban_duration"))
+    throw badRequest("validation_failed", "ban_duration is not supported by the local auth service");
   const passwordHash = password !== undefined ? await hashPassword(password) : undefined;
 
   return transaction(s.pool, async (db) => {
@@ -135,7 +142,7 @@ export const updateUser = admin(async (s, r) => {
             set identity_data = identity_data || jsonb_build_object('email', $2::text, 'email_verified', $3::boolean),
                 updated_at = $4
           where user_id = $1 and provider = 'email'`,
-        [user.id, address, body.boolean("email_confirm"), now],
+        [user.id, address, body.boolean("email_confirm"), now]
       );
     }
     const current = (await findUserById(db, user.id))!;
@@ -184,7 +191,14 @@ export const generateLink = admin(async (s, r) => {
 
     let issued: IssuedToken;
     const signUp = async (passwordHash: string, invitedAt: Date | null) => {
-      const id = await insertUser(db, { email: address, passwordHash, userMetadata: data, invitedAt, confirmedAt: null, now });
+      const id = await insertUser(db, {
+        email: address,
+        passwordHash,
+        userMetadata: data,
+        invitedAt,
+        confirmedAt: null,
+        now,
+      });
       return (await findUserById(db, id))!;
     };
     switch (type) {
@@ -196,7 +210,8 @@ export const generateLink = admin(async (s, r) => {
         if (user?.email_confirmed_at) throw unprocessable("email_exists", EMAIL_EXISTS);
         if (!user) {
           if (password) checkPasswordStrength(password);
-          else if (body.string("type") === "signup") throw badRequest("validation_failed", "Signup requires a valid password");
+          else if (body.string("type") === "signup")
+            throw badRequest("validation_failed", "Signup requires a valid password");
           user = await signUp(password ? await hashPassword(password) : "", null);
         }
         issued = await issueOneTimeToken(db, user, "confirmation_token", address, { pkce: false, now });

@@ -81,7 +81,9 @@ export function buildEmail(e: EmailLinks): AuthEmail {
     `<p>${content.intro}</p>`,
     `<p><a href="${escapeHtml(primary)}">${content.action}</a></p>`,
     `<p>Alternatively, enter the code: ${e.otp}</p>`,
-    `<p><small>Or open this link through the auth server: <a href="${escapeHtml(secondary)}">${content.action}</a></small></p>`,
+    `<p><small>Or open this link through the auth server: <a href="${escapeHtml(secondary)}">${
+      content.action
+    }</a></small></p>`,
   ].join("\n");
   return { to: e.to, subject: content.subject, html, text };
 }

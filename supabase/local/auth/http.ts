@@ -13,7 +13,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly extra: Record<string, unknown> = {},
+    readonly extra: Record<string, unknown> = {}
   ) {
     super(message);
   }
@@ -21,10 +21,7 @@ export class ApiError extends Error {
 
 /** The OAuth-style error some grant paths answer with: `{ error, error_description }`. */
 export class OAuthError extends Error {
-  constructor(
-    readonly error: string,
-    readonly description: string,
-  ) {
+  constructor(readonly error: string, readonly description: string) {
     super(description);
   }
 }
@@ -34,9 +31,7 @@ export const forbidden = (code: string, msg: string) => new ApiError(403, code, 
 export const notFound = (code: string, msg: string) => new ApiError(404, code, msg);
 export const unprocessable = (code: string, msg: string) => new ApiError(422, code, msg);
 
-export type Reply =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { redirect: string };
+export type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | { redirect: string };
 
 export interface Req {
   method: string;
@@ -172,7 +167,8 @@ export function redirectTarget(candidate: string | null | undefined, siteUrl: st
   }
   const site = new URL(siteUrl);
   const loopback = LOOPBACK.has(url.hostname);
-  const sameSite = url.protocol === site.protocol && url.hostname === site.hostname && (url.port === site.port || loopback);
+  const sameSite =
+    url.protocol === site.protocol && url.hostname === site.hostname && (url.port === site.port || loopback);
   const localApp = loopback && (url.protocol === "http:" || url.protocol === "https:");
   return sameSite || localApp ? candidate : siteUrl;
 }

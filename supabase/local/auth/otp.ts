@@ -22,7 +22,9 @@ const USER_COLUMNS: Record<TokenType, { token: string; sentAt: keyof UserRow & s
 };
 
 export const tokenHash = (emailOrPhone: string, otp: string) =>
-  createHash("sha224").update(emailOrPhone + otp).digest("hex");
+  createHash("sha224")
+    .update(emailOrPhone + otp)
+    .digest("hex");
 
 export interface IssuedToken {
   otp: string;
@@ -36,7 +38,7 @@ export async function issueOneTimeToken(
   user: UserRow,
   type: TokenType,
   relatesTo: string,
-  opts: { pkce: boolean; now: Date },
+  opts: { pkce: boolean; now: Date }
 ): Promise<IssuedToken> {
   const otp = randomInt(0, 1_000_000).toString().padStart(6, "0");
   const hashedToken = (opts.pkce ? PKCE_PREFIX : "") + tokenHash(relatesTo, otp);
@@ -46,7 +48,7 @@ export async function issueOneTimeToken(
   await db.query(
     `insert into auth.one_time_tokens (id, user_id, token_type, token_hash, relates_to, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6::timestamptz at time zone 'UTC', $6::timestamptz at time zone 'UTC')`,
-    [randomUUID(), user.id, type, hashedToken, relatesTo.toLowerCase(), opts.now],
+    [randomUUID(), user.id, type, hashedToken, relatesTo.toLowerCase(), opts.now]
   );
   return { otp, hashedToken };
 }
@@ -77,7 +79,7 @@ export async function findOneTimeToken(
   type: string,
   candidates: string[],
   now: Date,
-  invalidMessage: string,
+  invalidMessage: string
 ): Promise<VerifiedToken> {
   const types = VERIFY_TYPES[type];
   if (!types) throw badRequest("validation_failed", "Unsupported verification type");
@@ -85,7 +87,7 @@ export async function findOneTimeToken(
     `select user_id, token_type, token_hash from auth.one_time_tokens
       where token_hash = any($1) and token_type = any($2::auth.one_time_token_type[])
       limit 1 for update`,
-    [candidates, types],
+    [candidates, types]
   );
   const found = rows[0];
   const user = found && (await findUserById(db, found.user_id));
@@ -122,7 +124,7 @@ export function validatePkceParams(challenge: string, method: string): boolean {
   if (!CODE_CHALLENGE.test(challenge)) {
     throw badRequest(
       "validation_failed",
-      "code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes",
+      "code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes"
     );
   }
   if (!["s256", "plain"].includes(method.toLowerCase())) {
@@ -133,13 +135,13 @@ export function validatePkceParams(challenge: string, method: string): boolean {
 
 export async function createFlowState(
   db: Db,
-  f: { userId: string; method: AuthMethod; challenge: string; challengeMethod: string; now: Date },
+  f: { userId: string; method: AuthMethod; challenge: string; challengeMethod: string; now: Date }
 ) {
   await db.query(
     `insert into auth.flow_state (id, user_id, auth_code, code_challenge_method, code_challenge, provider_type,
        authentication_method, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $6, $7, $7)`,
-    [randomUUID(), f.userId, randomUUID(), f.challengeMethod.toLowerCase(), f.challenge, f.method, f.now],
+    [randomUUID(), f.userId, randomUUID(), f.challengeMethod.toLowerCase(), f.challenge, f.method, f.now]
   );
 }
 
@@ -150,7 +152,7 @@ export async function issueAuthCode(db: Db, userId: string, method: AuthMethod, 
       where id = (select id from auth.flow_state where user_id = $1 and authentication_method = $2
                    and auth_code is not null order by created_at desc limit 1)
       returning auth_code`,
-    [userId, method, now],
+    [userId, method, now]
   );
   if (!rows[0]) throw unprocessable("flow_state_not_found", "No valid flow state found for user.");
   return rows[0].auth_code;
@@ -169,7 +171,8 @@ export async function consumeFlowState(db: Db, authCode: string, verifier: strin
   }>(`select * from auth.flow_state where auth_code = $1 for update`, [authCode]);
   const flow = rows[0];
   if (!flow?.user_id) throw notFound("flow_state_not_found", "invalid flow state, no valid flow state found");
-  const start = flow.authentication_method === "magiclink" && flow.auth_code_issued_at ? flow.auth_code_issued_at : flow.created_at;
+  const start =
+    flow.authentication_method === "magiclink" && flow.auth_code_issued_at ? flow.auth_code_issued_at : flow.created_at;
   if (now.getTime() > start.getTime() + FLOW_STATE_EXPIRY_SECONDS * 1000) {
     throw unprocessable("flow_state_expired", "invalid flow state, flow state has expired");
   }

@@ -3,6 +3,7 @@ import http from "node:http";
 import pg from "pg";
 import * as adminApi from "./admin";
 import * as api from "./handlers";
+import * as links from "./links";
 import {
   ApiError,
   bearerToken,
@@ -45,13 +46,13 @@ const ROUTES: Route[] = [
   ["GET", "/settings", api.settings],
   ["POST", "/signup", api.signup],
   ["POST", "/token", api.token],
-  ["POST", "/otp", api.otp],
-  ["GET", "/verify", api.verifyGet],
-  ["POST", "/verify", api.verifyPost],
+  ["POST", "/otp", links.otp],
+  ["GET", "/verify", links.verifyGet],
+  ["POST", "/verify", links.verifyPost],
   ["GET", "/user", api.getUser],
   ["PUT", "/user", api.updateUser],
   ["POST", "/logout", api.logout],
-  ["POST", "/recover", api.recover],
+  ["POST", "/recover", links.recover],
   ["GET", "/admin/users", adminApi.listUsersHandler],
   ["POST", "/admin/users", adminApi.createUser],
   ["GET", USER_PATH, adminApi.getUserHandler],

@@ -58,7 +58,7 @@ async function tokenResponse(
   sessionId: string,
   amr: AmrEntry[],
   refreshToken: string,
-  issuer: string,
+  issuer: string
 ) {
   const { token, expiresAt } = await signAccessToken(cfg, user, sessionId, amr, issuer);
   return {
@@ -78,7 +78,7 @@ async function insertRefreshToken(db: Db, userId: string, sessionId: string, par
   await db.query(
     `insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
      values ($1, $2, $3, false, $4, $4, $5, $6)`,
-    [INSTANCE_ID, token, userId, now, parent, sessionId],
+    [INSTANCE_ID, token, userId, now, parent, sessionId]
   );
   return token;
 }
@@ -89,12 +89,12 @@ export async function issueSession(db: Db, cfg: TokenConfig, user: UserRow, meth
   const sessionId = randomUUID();
   await db.query(
     `insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, $3, $3, 'aal1')`,
-    [sessionId, user.id, now],
+    [sessionId, user.id, now]
   );
   await db.query(
     `insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
      values ($1, $2, $3, $3, $4)`,
-    [randomUUID(), sessionId, now, method],
+    [randomUUID(), sessionId, now, method]
   );
   const refreshToken = await insertRefreshToken(db, user.id, sessionId, null, now);
   await db.query(`update auth.users set last_sign_in_at = $2 where id = $1`, [user.id, now]);
@@ -112,7 +112,7 @@ export async function issuePasswordSession(db: Db, cfg: TokenConfig, user: UserR
 async function sessionAmr(db: Db, sessionId: string): Promise<AmrEntry[]> {
   const { rows } = await db.query<{ authentication_method: string; updated_at: Date }>(
     `select authentication_method, updated_at from auth.mfa_amr_claims where session_id = $1 order by updated_at desc`,
-    [sessionId],
+    [sessionId]
   );
   return rows.map((r) => ({ method: r.authentication_method, timestamp: seconds(r.updated_at) }));
 }
@@ -146,7 +146,7 @@ export async function refreshSession(pool: pg.Pool, cfg: TokenConfig, refreshTok
     if (token.revoked) {
       const active = await db.query<{ token: string; parent: string | null }>(
         `select token, parent from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1`,
-        [token.session_id],
+        [token.session_id]
       );
       const reuseUntil = token.updated_at.getTime() + cfg.reuseIntervalSeconds * 1000;
       if (active.rows[0]?.parent === refreshToken) {
@@ -154,7 +154,7 @@ export async function refreshSession(pool: pg.Pool, cfg: TokenConfig, refreshTok
       } else if (now.getTime() > reuseUntil) {
         await db.query(
           `update auth.refresh_tokens set revoked = true, updated_at = $2 where session_id = $1 and not revoked`,
-          [token.session_id, now],
+          [token.session_id, now]
         );
         await db.query("commit");
         open = false;
@@ -167,9 +167,16 @@ export async function refreshSession(pool: pg.Pool, cfg: TokenConfig, refreshTok
     }
     await db.query(
       `update auth.sessions set refreshed_at = ($2::timestamptz at time zone 'UTC'), updated_at = $2 where id = $1`,
-      [token.session_id, now],
+      [token.session_id, now]
     );
-    const response = await tokenResponse(cfg, user, token.session_id, await sessionAmr(db, token.session_id), next, issuer);
+    const response = await tokenResponse(
+      cfg,
+      user,
+      token.session_id,
+      await sessionAmr(db, token.session_id),
+      next,
+      issuer
+    );
     await db.query("commit");
     open = false;
     return response;
@@ -182,7 +189,12 @@ export async function refreshSession(pool: pg.Pool, cfg: TokenConfig, refreshTok
 }
 
 /** Ends sessions (their refresh tokens go with them): all of the user's, this one, or all others. */
-export async function endSessions(db: Db, userId: string, sessionId: string | null, scope: "global" | "local" | "others") {
+export async function endSessions(
+  db: Db,
+  userId: string,
+  sessionId: string | null,
+  scope: "global" | "local" | "others"
+) {
   if (scope === "local" && sessionId) {
     await db.query(`delete from auth.sessions where id = $1`, [sessionId]);
   } else if (scope === "others" && sessionId) {
@@ -202,8 +214,8 @@ export async function verifyJwt(cfg: TokenConfig, token: string): Promise<JWTPay
       error instanceof joseErrors.JWTExpired
         ? "token has invalid claims: token is expired"
         : error instanceof joseErrors.JWSSignatureVerificationFailed
-          ? "token signature is invalid: signature is invalid"
-          : "token is malformed";
+        ? "token signature is invalid: signature is invalid"
+        : "token is malformed";
     throw forbidden("bad_jwt", `invalid JWT: unable to parse or verify signature, ${reason}`);
   }
 }
@@ -240,5 +252,6 @@ const ADMIN_ROLES = new Set(["service_role", "supabase_admin"]);
 export async function requireAdmin(cfg: TokenConfig, bearer: string | null) {
   if (!bearer) throw new ApiError(401, "no_authorization", "This endpoint requires a valid Bearer token");
   const claims = await verifyJwt(cfg, bearer);
-  if (typeof claims.role !== "string" || !ADMIN_ROLES.has(claims.role)) throw forbidden("not_admin", "User not allowed");
+  if (typeof claims.role !== "string" || !ADMIN_ROLES.has(claims.role))
+    throw forbidden("not_admin", "User not allowed");
 }

@@ -69,17 +69,17 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | null> 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {
   const { rows } = await db.query<UserRow>(
     `${SELECT_USER} where lower(u.email) = lower($1) and u.aud = 'authenticated' and not u.is_sso_user`,
-    [email],
+    [email]
   );
   return rows[0] ?? null;
 }
 
 export async function listUsers(db: Db, page: number, perPage: number) {
   const [{ rows }, count] = await Promise.all([
-    db.query<UserRow>(`${SELECT_USER} where u.aud = 'authenticated' order by u.created_at desc, u.id limit $1 offset $2`, [
-      perPage,
-      (page - 1) * perPage,
-    ]),
+    db.query<UserRow>(
+      `${SELECT_USER} where u.aud = 'authenticated' order by u.created_at desc, u.id limit $1 offset $2`,
+      [perPage, (page - 1) * perPage]
+    ),
     db.query<{ count: string }>(`select count(*) from auth.users where aud = 'authenticated'`),
   ]);
   return { users: rows, total: Number(count.rows[0].count) };
@@ -111,8 +111,18 @@ export async function insertUser(db: Db, u: NewUser): Promise<string> {
          confirmation_token, recovery_token, email_change_token_new, email_change,
          raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_sso_user, is_anonymous)
        values ($1, $2, 'authenticated', $3, $4, $5, $6, $7, '', '', '', '', $8, $9, $10, $10, false, false)`,
-      [INSTANCE_ID, id, u.role ?? "authenticated", u.email, u.passwordHash, u.confirmedAt, u.invitedAt ?? null,
-        appMetadata, userMetadata, u.now],
+      [
+        INSTANCE_ID,
+        id,
+        u.role ?? "authenticated",
+        u.email,
+        u.passwordHash,
+        u.confirmedAt,
+        u.invitedAt ?? null,
+        appMetadata,
+        userMetadata,
+        u.now,
+      ]
     );
   } catch (error) {
     if ((error as { code?: string }).code === "23505") {
@@ -130,7 +140,7 @@ export async function insertUser(db: Db, u: NewUser): Promise<string> {
   await db.query(
     `insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
      values ($1::text, $1::uuid, $2, 'email', $3, $3, $3)`,
-    [id, identityData, u.now],
+    [id, identityData, u.now]
   );
   return id;
 }
@@ -141,12 +151,12 @@ export async function confirmEmail(db: Db, user: UserRow, now: Date) {
     `update auth.users set email_confirmed_at = coalesce(email_confirmed_at, $2), confirmation_token = '',
        raw_user_meta_data = coalesce(raw_user_meta_data, '{}') || '{"email_verified": true}', updated_at = $2
      where id = $1`,
-    [user.id, now],
+    [user.id, now]
   );
   await db.query(
     `update auth.identities set identity_data = identity_data || '{"email_verified": true}', updated_at = $2
      where user_id = $1 and provider = 'email'`,
-    [user.id, now],
+    [user.id, now]
   );
 }
 
@@ -172,7 +182,8 @@ const EMAIL_PATTERN =
 export function validateEmail(email: string): string {
   if (!email) throw badRequest("validation_failed", "An email address is required");
   if (email.length > 255) throw badRequest("validation_failed", "An email address is too long");
-  if (!EMAIL_PATTERN.test(email)) throw badRequest("validation_failed", "Unable to validate email address: invalid format");
+  if (!EMAIL_PATTERN.test(email))
+    throw badRequest("validation_failed", "Unable to validate email address: invalid format");
   return email.toLowerCase();
 }
 
@@ -186,7 +197,8 @@ export function checkPasswordLength(password: string) {
 export function checkPasswordStrength(password: string) {
   checkPasswordLength(password);
   const weakness = passwordWeakness(password);
-  if (weakness) throw new ApiError(422, "weak_password", weakness.message, { weak_password: { reasons: weakness.reasons } });
+  if (weakness)
+    throw new ApiError(422, "weak_password", weakness.message, { weak_password: { reasons: weakness.reasons } });
 }
 
 export function passwordWeakness(password: string): { message: string; reasons: string[] } | null {

@@ -1,0 +1,260 @@
+// npm run bench:rls: what row-level security costs on the query the calendar runs most.
+//
+// Starts a private local stack (fresh database, free ports; your dev stack is not touched), seeds
+// 2,000 circles, 20,000 members and 200,000 tasks with plain SQL, then times "the tasks of my circle
+// this month" for many different members:
+//   - in SQL, as `authenticated` with the member's JWT claims (RLS on) vs as `service_role` (RLS off),
+//     each statement run inside its own transaction exactly as PostgREST runs a request;
+//   - through PostgREST (the gateway), with the member's JWT vs the service-role key.
+// Target (issue 3): RLS at most 2x the service role, and under 20 ms per query.
+//
+// Options: --explain prints the member's plan; BENCH_CIRCLES / BENCH_MEMBERS_PER_CIRCLE /
+// BENCH_TASKS_PER_CIRCLE / BENCH_SAMPLES change the sizes.
+
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { SignJWT } from "jose";
+import pg from "pg";
+import { startStack } from "../../supabase/local/stack";
+
+const CIRCLES = Number(process.env.BENCH_CIRCLES ?? 2_000);
+const MEMBERS_PER_CIRCLE = Number(process.env.BENCH_MEMBERS_PER_CIRCLE ?? 10);
+const TASKS_PER_CIRCLE = Number(process.env.BENCH_TASKS_PER_CIRCLE ?? 100);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400);
+const EXPLAIN = process.argv.includes("--explain");
+
+const MONTH_QUERY = `
+  select id, title, category, starts_at, ends_at, slots, audience
+    from public.tasks
+   where circle_id = $1 and starts_at >= $2 and starts_at < $3
+   order by starts_at`;
+
+function stats(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p95: at(0.95), mean: sorted.reduce((s, x) => s + x, 0) / sorted.length };
+}
+
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+const fmt = (n: number) => n.toFixed(3).padStart(8);
+
+async function seed(db: pg.Client) {
+  const started = Date.now();
+  // Deterministic: the same data on every run.
+  await db.query("select setseed(0.42)");
+  await db.query("begin");
+  // Owners are users 1..CIRCLES, members follow. The profile trigger fires for each.
+  await db.query(
+    `insert into auth.users (id, aud, role, email, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
+     select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'authenticated', 'authenticated',
+            'bench-' || i || '@example.test', now(), jsonb_build_object('display_name', 'Bench ' || i), now(), now()
+       from generate_series(1, $1::int) i`,
+    [CIRCLES * (1 + MEMBERS_PER_CIRCLE)],
+  );
+  await db.query(
+    `insert into public.circles (id, name, owner_id, time_zone)
+     select ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Circle ' || c,
+            ('00000000-0000-4000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Europe/Dublin'
+       from generate_series(1, $1::int) c`,
+    [CIRCLES],
+  );
+  await db.query(
+    `insert into public.circle_members (circle_id, user_id, role)
+     select c.id, c.owner_id, 'owner' from public.circles c`,
+  );
+  // Member k of circle c is user CIRCLES + (c-1)*M + k; member 1 is a coordinator; one in 20 has left.
+  await db.query(
+    `insert into public.circle_members (id, circle_id, user_id, role, relationship, label, status, ended_at)
+     select ('00000000-0000-4000-a000-' || lpad(to_hex((c - 1) * $2 + k), 12, '0'))::uuid,
+            ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid,
+            ('00000000-0000-4000-8000-' || lpad(to_hex($1 + (c - 1) * $2 + k), 12, '0'))::uuid,
+            (case when k = 1 then 'coordinator' else 'supporter' end)::public.member_role,
+            'friend', 'Member ' || k,
+            (case when k % 20 = 0 then 'left' else 'active' end)::public.member_status,
+            case when k % 20 = 0 then now() end
+       from generate_series(1, $1::int) c, generate_series(1, $2::int) k`,
+    [CIRCLES, MEMBERS_PER_CIRCLE],
+  );
+  // Everyone active holds practical and general; milestones, wellbeing and health are spread out.
+  await db.query(
+    `insert into public.sharing_grants (member_id, circle_id, category)
+     select m.id, m.circle_id, cat
+       from public.circle_members m
+      cross join unnest(enum_range(null::public.sharing_category)) cat
+      where m.role <> 'owner' and m.status = 'active'
+        and (cat in ('practical', 'general') or random() < 0.4)`,
+  );
+  // Tasks over a year around today; one in ten with an audience of two members.
+  await db.query(
+    `insert into public.tasks (circle_id, title, category, starts_at, ends_at, slots, audience, created_by)
+     select x.circle_id, 'Task ' || x.t,
+            (array['practical','practical','practical','practical','practical','practical',
+                   'general','milestones','wellbeing','health'])[1 + floor(random() * 10)::int]::public.sharing_category,
+            x.s, x.s + interval '1 hour', 1 + floor(random() * 3)::int,
+            case when random() < 0.1 then array(
+              select m.id from public.circle_members m
+               where m.circle_id = x.circle_id and m.role <> 'owner' order by random() limit 2) end,
+            x.owner_id
+       from (select c.id as circle_id, c.owner_id, t,
+                    date_trunc('hour', now() - interval '182 days' + random() * interval '365 days') as s
+               from public.circles c cross join generate_series(1, $1::int) t) x`,
+    [TASKS_PER_CIRCLE],
+  );
+  await db.query("commit");
+  await db.query("analyze");
+  const counts = await db.query(
+    `select (select count(*) from public.circles) as circles,
+            (select count(*) from public.circle_members where role <> 'owner') as members,
+            (select count(*) from public.sharing_grants) as grants,
+            (select count(*) from public.tasks) as tasks`,
+  );
+  console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s:`, counts.rows[0]);
+}
+
+interface Probe {
+  userId: string;
+  circleId: string;
+}
+
+async function probes(db: pg.Client): Promise<Probe[]> {
+  const { rows } = await db.query<{ user_id: string; circle_id: string }>(
+    `select m.user_id, m.circle_id from public.circle_members m
+      where m.role = 'supporter' and m.status = 'active'
+      order by md5(m.id::text) limit $1`,
+    [SAMPLES],
+  );
+  return rows.map((r) => ({ userId: r.user_id, circleId: r.circle_id }));
+}
+
+function monthRange() {
+  const now = new Date();
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return [from.toISOString(), to.toISOString()] as const;
+}
+
+/** One statement timed inside a transaction set up as PostgREST sets up a request. */
+async function timeSql(db: pg.Client, role: "authenticated" | "service_role", probe: Probe) {
+  const [from, to] = monthRange();
+  const claims = JSON.stringify(role === "authenticated" ? { sub: probe.userId, role } : { role });
+  await db.query("begin");
+  await db.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, claims]);
+  const start = process.hrtime.bigint();
+  const result = await db.query(MONTH_QUERY, [probe.circleId, from, to]);
+  const elapsed = ms(start);
+  await db.query("commit");
+  return { elapsed, rows: result.rowCount ?? 0 };
+}
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-rls-"));
+  await chmod(dir, 0o755); // Postgres runs as its own user when we are root.
+  console.log("starting a private local stack ...");
+  const stack = await startStack({
+    dataDir: path.join(dir, "db"),
+    ports: { db: 0, gateway: 0 },
+    siteUrl: "http://localhost:3000",
+    seedNewDatabase: false,
+  });
+  const db = new pg.Client(stack.databaseUrl);
+  await db.connect();
+  try {
+    await seed(db);
+    const sample = await probes(db);
+    const [from, to] = monthRange();
+
+    if (EXPLAIN) {
+      const p = sample[0];
+      await db.query("begin");
+      await db.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
+        JSON.stringify({ sub: p.userId, role: "authenticated" }),
+      ]);
+      const plan = await db.query(`explain (analyze, buffers, costs off) ${MONTH_QUERY}`, [p.circleId, from, to]);
+      await db.query("rollback");
+      console.log(plan.rows.map((r) => r["QUERY PLAN"]).join("\n"));
+    }
+
+    // Warm up both paths (plan caches, buffers), then interleave them so drift hits both alike.
+    for (const p of sample.slice(0, 50)) {
+      await timeSql(db, "authenticated", p);
+      await timeSql(db, "service_role", p);
+    }
+    const sqlMember: number[] = [];
+    const sqlService: number[] = [];
+    let visible = 0;
+    let all = 0;
+    for (const p of sample) {
+      const a = await timeSql(db, "authenticated", p);
+      const b = await timeSql(db, "service_role", p);
+      sqlMember.push(a.elapsed);
+      sqlService.push(b.elapsed);
+      visible += a.rows;
+      all += b.rows;
+    }
+
+    // Through PostgREST: the member's JWT vs the service-role key.
+    const secret = new TextEncoder().encode(stack.jwtSecret);
+    const tokens = new Map<string, string>();
+    for (const p of sample) {
+      tokens.set(
+        p.userId,
+        await new SignJWT({ role: "authenticated", aud: "authenticated" })
+          .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+          .setSubject(p.userId)
+          .setIssuedAt()
+          .setExpirationTime("1h")
+          .sign(secret),
+      );
+    }
+    const rest = async (p: Probe, bearer: string) => {
+      const url = new URL(`${stack.url}/rest/v1/tasks`);
+      url.searchParams.set("select", "id,title,category,starts_at,ends_at,slots,audience");
+      url.searchParams.set("circle_id", `eq.${p.circleId}`);
+      url.searchParams.append("starts_at", `gte.${from}`);
+      url.searchParams.append("starts_at", `lt.${to}`);
+      url.searchParams.set("order", "starts_at");
+      const start = process.hrtime.bigint();
+      const res = await fetch(url, { headers: { apikey: stack.anonKey, Authorization: `Bearer ${bearer}` } });
+      const body = (await res.json()) as unknown[];
+      if (!res.ok) throw new Error(`PostgREST ${res.status}: ${JSON.stringify(body)}`);
+      return ms(start);
+    };
+    for (const p of sample.slice(0, 50)) {
+      await rest(p, tokens.get(p.userId)!);
+      await rest(p, stack.serviceRoleKey);
+    }
+    const restMember: number[] = [];
+    const restService: number[] = [];
+    for (const p of sample) {
+      restMember.push(await rest(p, tokens.get(p.userId)!));
+      restService.push(await rest(p, stack.serviceRoleKey));
+    }
+
+    const report = (label: string, member: number[], service: number[]) => {
+      const m = stats(member);
+      const s = stats(service);
+      const ratio = m.median / s.median;
+      const ok = ratio <= 2 && m.p95 < 20;
+      console.log(
+        `${label.padEnd(10)} member (RLS) median ${fmt(m.median)} ms  p95 ${fmt(m.p95)} ms | ` +
+          `service role median ${fmt(s.median)} ms  p95 ${fmt(s.p95)} ms | ratio ${ratio.toFixed(2)}x  ${ok ? "OK" : "MISSED"}`,
+      );
+      return ok;
+    };
+    console.log(
+      `\n"tasks of my circle this month", ${sample.length} different members, ` +
+        `${(all / sample.length).toFixed(1)} tasks in the month per circle, ${(visible / sample.length).toFixed(1)} visible to the member`,
+    );
+    const okSql = report("SQL", sqlMember, sqlService);
+    const okRest = report("PostgREST", restMember, restService);
+    console.log(`target: RLS at most 2x the service role and under 20 ms: ${okSql && okRest ? "met" : "NOT met"}`);
+    process.exitCode = okSql && okRest ? 0 : 1;
+  } finally {
+    await db.end();
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
