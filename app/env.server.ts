@@ -19,6 +19,9 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+// Nothing here reaches the browser: the app talks to Supabase only from the server. Should the
+// browser ever need something, expose only SUPABASE_URL and SUPABASE_ANON_KEY, from the root loader.
+
 let cached: Env | undefined;
 
 /**
@@ -39,10 +42,4 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
   }
   return result.data;
-}
-
-/** The only values that may reach the browser. Nothing needs them yet; keep the list explicit. */
-export function getPublicEnv() {
-  const env = getEnv();
-  return { SUPABASE_URL: env.SUPABASE_URL, SUPABASE_ANON_KEY: env.SUPABASE_ANON_KEY };
 }

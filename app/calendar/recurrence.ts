@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   addDays,
   localDateSchema,
+  localDateTimeSchema,
   timeZoneSchema,
   zonedInstant,
   type LocalDate,
@@ -62,27 +63,25 @@ export type Occurrence = {
   localDate: LocalDate;
 };
 
-const firstStartSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, "Enter a date (and time) for the first occurrence");
-
 export const seriesSchema = z
   .object({
     rule: recurrenceRuleSchema,
-    firstStart: firstStartSchema,
+    firstStart: z.string(),
     timeZone: timeZoneSchema,
     allDay: z.boolean().default(false),
     durationMinutes: z.number().int().min(1, "The end must be after the start").max(MAX_DURATION_MINUTES, "A task can last at most a week").optional(),
   })
   .superRefine((series, ctx) => {
-    const [date = "", time] = series.firstStart.split("T");
-    if (!localDateSchema.safeParse(date).success || (!series.allDay && !time) || (time && !/^([01]\d|2[0-3]):[0-5]\d$/.test(time))) {
+    const { firstStart, allDay } = series;
+    const valid = localDateTimeSchema.safeParse(firstStart).success || (allDay && localDateSchema.safeParse(firstStart).success);
+    if (!valid) {
       ctx.addIssue({ code: "custom", path: ["firstStart"], message: "Enter a real date and time for the first occurrence" });
       return;
     }
     if (!series.allDay && series.durationMinutes === undefined) {
       ctx.addIssue({ code: "custom", path: ["durationMinutes"], message: "Choose when it ends" });
     }
+    const date = firstStart.slice(0, 10);
     const { until, count } = series.rule;
     const cap = capDate(date);
     if (until !== undefined && until < date) {
@@ -105,7 +104,7 @@ export const seriesSchema = z
     const { rule, firstStart, timeZone } = series;
     return series.allDay
       ? { rule, firstStart, timeZone, allDay: true }
-      : { rule, firstStart, timeZone, allDay: false, durationMinutes: series.durationMinutes ?? 0 };
+      : { rule, firstStart, timeZone, allDay: false, durationMinutes: series.durationMinutes ?? 0 }; // checked above
   });
 
 // Whole days since 1970-01-01, so that date arithmetic is integer arithmetic with no zone involved.
@@ -113,7 +112,7 @@ const dayNumber = (date: LocalDate) => Date.parse(`${date}T00:00:00Z`) / DAY;
 const fromDayNumber = (day: number): LocalDate => new Date(day * DAY).toISOString().slice(0, 10);
 // Weeks start on Monday; day 0 (1970-01-01) was a Thursday.
 const weekNumber = (day: number) => Math.floor((day + 3) / 7);
-const weekdayOf = (day: number) => day + 3 - weekNumber(day) * 7 + 1;
+const isoWeekdayOf = (day: number) => day + 3 - weekNumber(day) * 7 + 1;
 
 function capDate(firstDate: LocalDate): LocalDate {
   return DateTime.fromISO(firstDate, { zone: "UTC" }).plus({ years: MAX_SERIES_YEARS }).toFormat("yyyy-MM-dd");
@@ -132,7 +131,7 @@ export function occurrenceDates(rule: RecurrenceRule, firstDate: LocalDate): Loc
   const matches = (day: number) =>
     rule.frequency === "daily"
       ? (day - first) % rule.interval === 0
-      : rule.weekdays.includes(weekdayOf(day)) &&
+      : rule.weekdays.includes(isoWeekdayOf(day)) &&
         (weekNumber(day) - weekNumber(first)) % rule.interval === 0;
 
   const dates: LocalDate[] = [];

@@ -80,6 +80,8 @@ create table if not exists auth.users (
   is_anonymous boolean not null default false
 );
 create unique index if not exists users_email_partial_key on auth.users (lower(email)) where is_sso_user = false;
+-- As on hosted Supabase: the API roles reach auth.users only through security definer functions.
+alter table auth.users enable row level security;
 
 create or replace function auth.uid() returns uuid
 language sql stable

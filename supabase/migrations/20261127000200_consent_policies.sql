@@ -25,57 +25,45 @@ create type private.viewer_scope as (
 /**
  * What `viewer` holds: owned circles, active memberships, grants. A user may read their own scope; the
  * owner of `only_circle` may read a member's scope limited to that circle (for "Preview as"). Anyone
- * else gets an empty scope, which allows nothing.
+ * else gets an empty scope, which allows nothing. plpgsql so that its plan is cached per session: it
+ * runs once per statement on every policy-checked query.
  */
 create function private.viewer_scope(viewer uuid, only_circle uuid default null)
 returns private.viewer_scope
 language plpgsql stable security definer set search_path = '' as $$
 declare
-  result private.viewer_scope := row(viewer, '{}', '{}', '{}', '{}', '{}', '{}');
-  caller uuid := auth.uid();
+  result private.viewer_scope;
 begin
-  if viewer is null then
-    return result;
+  select viewer, s.owned, s.owned || s.member_circles, s.member_ids, s.paused, s.read_keys, s.write_keys
+    into result
+    from (
+      with m as (
+        select m.id, m.circle_id, m.role, c.updates_paused
+          from public.circle_members m
+          join public.circles c on c.id = m.circle_id
+         where m.user_id = viewer and m.status = 'active' and (only_circle is null or m.circle_id = only_circle)
+      ), g as (
+        select m.circle_id::text || '/' || g.category::text as key, m.role
+          from m join public.sharing_grants g on g.member_id = m.id
+      )
+      select coalesce((select array_agg(c.id) from public.circles c
+                        where c.owner_id = viewer and (only_circle is null or c.id = only_circle)), '{}') as owned,
+             coalesce((select array_agg(m.circle_id) from m), '{}') as member_circles,
+             coalesce((select array_agg(m.id) from m), '{}') as member_ids,
+             coalesce((select array_agg(m.circle_id) from m where m.updates_paused), '{}') as paused,
+             coalesce((select array_agg(g.key) from g), '{}') as read_keys,
+             coalesce((select array_agg(g.key) from g where g.role = 'coordinator'), '{}') as write_keys
+    ) s
+   where viewer = auth.uid()
+      or exists (select 1 from public.circles c where c.id = only_circle and c.owner_id = auth.uid());
+  if not found then
+    return row(viewer, '{}', '{}', '{}', '{}', '{}', '{}');
   end if;
-  if viewer is distinct from caller and not exists (
-    select 1 from public.circles c where c.id = only_circle and c.owner_id = caller
-  ) then
-    return result;
-  end if;
-
-  select coalesce(array_agg(c.id), '{}')
-    into result.owned_circle_ids
-    from public.circles c
-   where c.owner_id = viewer and (only_circle is null or c.id = only_circle);
-
-  select coalesce(array_agg(m.id), '{}'),
-         coalesce(array_agg(m.circle_id), '{}'),
-         coalesce(array_agg(m.circle_id) filter (where c.updates_paused), '{}')
-    into result.member_ids, result.circle_ids, result.paused_circle_ids
-    from public.circle_members m
-    join public.circles c on c.id = m.circle_id
-   where m.user_id = viewer and m.status = 'active' and (only_circle is null or m.circle_id = only_circle);
-  result.circle_ids := result.owned_circle_ids || result.circle_ids;
-
-  select coalesce(array_agg(g.circle_id::text || '/' || g.category::text), '{}'),
-         coalesce(array_agg(g.circle_id::text || '/' || g.category::text) filter (where m.role = 'coordinator'), '{}')
-    into result.read_keys, result.write_keys
-    from public.circle_members m
-    join public.sharing_grants g on g.member_id = m.id
-   where m.user_id = viewer and m.status = 'active' and (only_circle is null or m.circle_id = only_circle);
-
   return result;
 end;
 $$;
 comment on function private.viewer_scope(uuid, uuid) is
   'What a user holds (owned circles, active memberships, grants); a member''s scope for the owner''s Preview as.';
-
-/** The signed-in user's scope. */
-create function private.my_scope() returns private.viewer_scope
-language sql stable set search_path = '' as $$
-  select private.viewer_scope(auth.uid())
-$$;
-comment on function private.my_scope() is 'The signed-in user''s scope (see private.viewer_scope).';
 
 /**
  * THE CONSENT RULE (SPEC.md): an item of `circle_id`, `category`, `audience` is visible iff the viewer
@@ -151,29 +139,47 @@ $$;
 comment on function private.can_manage_item(private.viewer_scope, uuid, public.sharing_category) is
   'Owner, or an active coordinator holding the category: may create and edit items of that category.';
 
-/** Circles the signed-in user owns or is an active member of. */
+/** Circles the signed-in user owns or is an active member of (the index-friendly part of policies). */
 create function private.my_circle_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(array_agg(x.circle_id), '{}') from (
-    select c.id as circle_id from public.circles c where c.owner_id = auth.uid()
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  uid uuid := auth.uid();
+  result uuid[];
+begin
+  select coalesce(array_agg(x.circle_id), '{}') into result from (
+    select c.id as circle_id from public.circles c where c.owner_id = uid
     union
-    select m.circle_id from public.circle_members m where m.user_id = auth.uid() and m.status = 'active'
-  ) x
+    select m.circle_id from public.circle_members m where m.user_id = uid and m.status = 'active'
+  ) x;
+  return result;
+end;
 $$;
 comment on function private.my_circle_ids() is 'Circles the signed-in user owns or is an active member of.';
 
 /** Circles the signed-in user owns. */
 create function private.my_owned_circle_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(array_agg(c.id), '{}') from public.circles c where c.owner_id = auth.uid()
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  uid uuid := auth.uid();
+  result uuid[];
+begin
+  select coalesce(array_agg(c.id), '{}') into result from public.circles c where c.owner_id = uid;
+  return result;
+end;
 $$;
 comment on function private.my_owned_circle_ids() is 'Circles the signed-in user owns.';
 
 /** The signed-in user's active memberships. */
 create function private.my_member_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(array_agg(m.id), '{}') from public.circle_members m
-  where m.user_id = auth.uid() and m.status = 'active'
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  uid uuid := auth.uid();
+  result uuid[];
+begin
+  select coalesce(array_agg(m.id), '{}') into result from public.circle_members m
+   where m.user_id = uid and m.status = 'active';
+  return result;
+end;
 $$;
 comment on function private.my_member_ids() is 'The signed-in user''s active circle_members ids.';
 
@@ -182,20 +188,24 @@ comment on function private.my_member_ids() is 'The signed-in user''s active cir
  * too, for history) and the active members of circles they are an active member of.
  */
 create function private.my_visible_profile_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(array_agg(distinct m.user_id), '{}')
-  from public.circle_members m
-  where m.circle_id in (select c.id from public.circles c where c.owner_id = auth.uid())
-     or (m.status = 'active' and m.circle_id in (
-           select mine.circle_id from public.circle_members mine
-           where mine.user_id = auth.uid() and mine.status = 'active'))
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  uid uuid := auth.uid();
+  result uuid[];
+begin
+  select coalesce(array_agg(distinct m.user_id), '{}') into result
+    from public.circle_members m
+   where m.circle_id in (select c.id from public.circles c where c.owner_id = uid)
+      or (m.status = 'active' and m.circle_id in (
+            select mine.circle_id from public.circle_members mine where mine.user_id = uid and mine.status = 'active'));
+  return result;
+end;
 $$;
 comment on function private.my_visible_profile_ids() is
   'Profiles of people who share a circle with the signed-in user (all members, for an owner).';
 
 grant execute on function
   private.viewer_scope(uuid, uuid),
-  private.my_scope(),
   private.consent_allows(private.viewer_scope, uuid, public.sharing_category, uuid[]),
   private.update_visible(private.viewer_scope, uuid, public.sharing_category, uuid[], public.update_status, uuid),
   private.can_manage_item(private.viewer_scope, uuid, public.sharing_category),
@@ -280,28 +290,28 @@ create policy "Members see the tasks their grants allow"
   on public.tasks for select to authenticated
   using (
     circle_id = any ((select private.my_circle_ids())::uuid[])
-    and private.consent_allows((select private.my_scope()), circle_id, category, audience)
+    and private.consent_allows((select private.viewer_scope(auth.uid())), circle_id, category, audience)
   );
 
 create policy "Owners and coordinators add tasks in categories they hold"
   on public.tasks for insert to authenticated
-  with check (private.can_manage_item((select private.my_scope()), circle_id, category));
+  with check (private.can_manage_item((select private.viewer_scope(auth.uid())), circle_id, category));
 
 create policy "Owners and coordinators edit visible tasks in categories they hold"
   on public.tasks for update to authenticated
   using (
     circle_id = any ((select private.my_circle_ids())::uuid[])
-    and private.can_manage_item((select private.my_scope()), circle_id, category)
-    and private.consent_allows((select private.my_scope()), circle_id, category, audience)
+    and private.can_manage_item((select private.viewer_scope(auth.uid())), circle_id, category)
+    and private.consent_allows((select private.viewer_scope(auth.uid())), circle_id, category, audience)
   )
-  with check (private.can_manage_item((select private.my_scope()), circle_id, category));
+  with check (private.can_manage_item((select private.viewer_scope(auth.uid())), circle_id, category));
 
 create policy "Owners and coordinators delete visible tasks in categories they hold"
   on public.tasks for delete to authenticated
   using (
     circle_id = any ((select private.my_circle_ids())::uuid[])
-    and private.can_manage_item((select private.my_scope()), circle_id, category)
-    and private.consent_allows((select private.my_scope()), circle_id, category, audience)
+    and private.can_manage_item((select private.viewer_scope(auth.uid())), circle_id, category)
+    and private.consent_allows((select private.viewer_scope(auth.uid())), circle_id, category, audience)
   );
 
 ------------------------------------------------------------------------------------------------------
@@ -324,7 +334,7 @@ create policy "Members see the updates their grants allow, drafts only their aut
   on public.updates for select to authenticated
   using (
     circle_id = any ((select private.my_circle_ids())::uuid[])
-    and private.update_visible((select private.my_scope()), circle_id, category, audience, status, author_id)
+    and private.update_visible((select private.viewer_scope(auth.uid())), circle_id, category, audience, status, author_id)
   );
 
 create policy "Owners post updates, coordinators draft them in categories they hold"
@@ -333,7 +343,7 @@ create policy "Owners post updates, coordinators draft them in categories they h
     author_id = (select auth.uid())
     and (
       circle_id = any ((select private.my_owned_circle_ids())::uuid[])
-      or (status in ('draft', 'pending') and private.can_manage_item((select private.my_scope()), circle_id, category))
+      or (status in ('draft', 'pending') and private.can_manage_item((select private.viewer_scope(auth.uid())), circle_id, category))
     )
   );
 
@@ -343,14 +353,14 @@ create policy "Owners edit any update, authors their unpublished drafts"
     circle_id = any ((select private.my_owned_circle_ids())::uuid[])
     or (
       author_id = (select auth.uid()) and status in ('draft', 'pending')
-      and private.can_manage_item((select private.my_scope()), circle_id, category)
+      and private.can_manage_item((select private.viewer_scope(auth.uid())), circle_id, category)
     )
   )
   with check (
     circle_id = any ((select private.my_owned_circle_ids())::uuid[])
     or (
       author_id = (select auth.uid()) and status in ('draft', 'pending')
-      and private.can_manage_item((select private.my_scope()), circle_id, category)
+      and private.can_manage_item((select private.viewer_scope(auth.uid())), circle_id, category)
     )
   );
 
@@ -360,7 +370,7 @@ create policy "Owners delete any update, authors their unpublished drafts"
     circle_id = any ((select private.my_owned_circle_ids())::uuid[])
     or (
       author_id = (select auth.uid()) and status in ('draft', 'pending')
-      and private.can_manage_item((select private.my_scope()), circle_id, category)
+      and private.can_manage_item((select private.viewer_scope(auth.uid())), circle_id, category)
     )
   );
 
