@@ -7,6 +7,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
+    // Two cores: the browser journeys and the stack share them.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -26,7 +28,6 @@ export default defineConfig({
           globalSetup: ["tests/setup/global-setup.ts", "tests/setup/e2e-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],

@@ -14,6 +14,7 @@
 //   outsider owner of another circle (B), nothing to do with A
 //   anon     not signed in
 
+import { createHash, randomBytes } from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { anonClient, createAuthUser, createUser, must, serviceClient, uniqueEmail, type TestUser } from "./supabase";
 
@@ -51,11 +52,47 @@ export interface CircleFixture {
   newUpdate(fields?: { category?: Category; status?: string; authorId?: string }): Promise<string>;
   /** A fresh active member of circle A (for cases that change or remove a member). */
   spareMember(role?: "coordinator" | "supporter", categories?: Category[]): Promise<{ memberId: string; userId: string }>;
-  /** A fresh pending invitation to circle A, sent by the owner. */
-  newInvitation(email?: string): Promise<{ id: string; token: string }>;
+  /** A fresh pending invitation to circle A, inserted with the service role (no email, no rate limit). */
+  newInvitation(opts?: InvitationFields): Promise<{ id: string; token: string }>;
 }
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+export interface InvitationFields {
+  email?: string;
+  role?: "coordinator" | "supporter";
+  categories?: Category[];
+  expiresAt?: string;
+}
+
+/** The token format create_invitation uses: 32 random bytes, base64url. Only its SHA-256 is stored. */
+export function newToken() {
+  const token = randomBytes(32).toString("base64url");
+  return { token, hash: createHash("sha256").update(token).digest("hex") };
+}
+
+/** Inserts a pending invitation directly (service role), returning its raw token. */
+export async function insertInvitation(circleId: string, invitedBy: string, opts: InvitationFields = {}) {
+  const { token, hash } = newToken();
+  const row = must(
+    await serviceClient()
+      .from("invitations")
+      .insert({
+        circle_id: circleId,
+        email: (opts.email ?? uniqueEmail("invited")).toLowerCase(),
+        role: opts.role ?? "supporter",
+        relationship: "friend",
+        categories: opts.categories ?? ["practical"],
+        token_hash: hash,
+        invited_by: invitedBy,
+        expires_at: opts.expiresAt ?? inDays(7),
+      })
+      .select("id")
+      .single(),
+    "insert invitation",
+  );
+  return { id: row.id as string, token };
+}
 
 export async function makeCircleFixture(): Promise<CircleFixture> {
   const service = serviceClient();
@@ -204,12 +241,8 @@ export async function makeCircleFixture(): Promise<CircleFixture> {
       }
       return { memberId: member.id as string, userId: user.id };
     },
-    async newInvitation(email = uniqueEmail("invited")) {
-      const inv = must(
-        await owner.rpc("create_invitation", { circle_id: circleId, email }),
-        "create_invitation",
-      );
-      return { id: inv.invitation_id as string, token: inv.token as string };
+    async newInvitation(opts = {}) {
+      return insertInvitation(circleId, users.owner.id, opts);
     },
   };
   return fixture;
