@@ -23,6 +23,7 @@ export async function startPostgrest(opts: {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       PATH: process.env.PATH ?? "",
+      NODE_ENV: "production",
       PGRST_DB_URI: opts.dbUri,
       PGRST_DB_SCHEMAS: "public",
       PGRST_DB_ANON_ROLE: "anon",
@@ -34,7 +35,7 @@ export async function startPostgrest(opts: {
       PGRST_SERVER_HOST: "127.0.0.1",
       PGRST_SERVER_PORT: String(opts.port),
       PGRST_LOG_LEVEL: "error",
-    } as NodeJS.ProcessEnv,
+    },
   });
   let exited = false;
   child.stdout.on("data", (d) => log(`[postgrest] ${String(d).trimEnd()}`));

@@ -51,7 +51,7 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await expect.poll(() => page.getByText(/check your email/i).first().isVisible()).toBe(true);
   await checkA11y(page);
 
-  const message = await latestEmail(email, { subject: /sign.?in/i });
+  const message = await latestEmail(email, { subject: /magic link/i });
   await page.goto(linkIn(message.text, "/auth/confirm"));
   await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);

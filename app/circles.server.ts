@@ -1,0 +1,259 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { PostgrestError, SupabaseClient, User } from "@supabase/supabase-js";
+import { z } from "zod";
+import { sortCategories, type Category, type MemberRole, type Role } from "~/consent";
+import { requireUser, unwrap, type ServerSupabase } from "~/supabase.server";
+
+type Params = LoaderFunctionArgs["params"];
+
+// Reading circles with the signed-in user's own client: row-level security decides what comes back,
+// and the RPCs in supabase/migrations decide what may change. Nothing here uses the service role.
+
+export type Circle = {
+  id: string;
+  name: string;
+  owner_id: string;
+  time_zone: string;
+  coordinators_can_invite: boolean;
+  updates_paused: boolean;
+  updates_paused_at: string | null;
+  created_at: string;
+};
+
+export type Member = {
+  id: string;
+  user_id: string;
+  role: Role;
+  relationship: string | null;
+  label: string | null;
+  status: "active" | "removed" | "left";
+  joined_at: string;
+  ended_at: string | null;
+  name: string;
+};
+
+export type InvitationState = "pending" | "expired" | "revoked" | "accepted" | "declined";
+
+export type Invitation = {
+  id: string;
+  email: string;
+  role: MemberRole;
+  relationship: string;
+  label: string | null;
+  categories: Category[];
+  invited_by: string | null;
+  sent_at: string;
+  send_count: number;
+  expires_at: string;
+  accepted_at: string | null;
+  declined_at: string | null;
+  revoked_at: string | null;
+  state: InvitationState;
+};
+
+const CIRCLE_COLUMNS = "id, name, owner_id, time_zone, coordinators_can_invite, updates_paused, updates_paused_at, created_at";
+const MEMBER_COLUMNS = "id, user_id, role, relationship, label, status, joined_at, ended_at, profile:profiles(display_name)";
+
+export const UuidSchema = z.string().uuid();
+
+export type CircleAccess = ServerSupabase & {
+  user: User;
+  circle: Circle;
+  /** The signed-in user's own active membership (the owner has one too, role owner). */
+  me: Member;
+  isOwner: boolean;
+  /** Owner, or a coordinator while the owner lets coordinators invite. */
+  canInvite: boolean;
+};
+
+const notFound = (headers?: Headers) => new Response("Not found", { status: 404, headers });
+
+// A layout and its child route load in parallel for one request: they share one lookup.
+const perRequest = new WeakMap<Request, Map<string, Promise<CircleAccess>>>();
+
+/**
+ * The circle of `params.circleId` as the signed-in user sees it, and their place in it. Someone
+ * outside the circle gets the same 404 as for a circle that does not exist.
+ */
+export function requireCircle(request: Request, params: Params): Promise<CircleAccess> {
+  const parsed = UuidSchema.safeParse(params.circleId);
+  if (!parsed.success) throw notFound();
+  const circleId = parsed.data;
+  let byCircle = perRequest.get(request);
+  if (!byCircle) {
+    byCircle = new Map();
+    perRequest.set(request, byCircle);
+  }
+  let pending = byCircle.get(circleId);
+  if (!pending) {
+    pending = loadCircleAccess(request, circleId);
+    byCircle.set(circleId, pending);
+  }
+  return pending;
+}
+
+async function loadCircleAccess(request: Request, circleId: string): Promise<CircleAccess> {
+  const session = await requireUser(request);
+  const { supabase, headers, user } = session;
+  const [circleResult, meResult] = await Promise.all([
+    supabase.from("circles").select(CIRCLE_COLUMNS).eq("id", circleId).maybeSingle(),
+    supabase
+      .from("circle_members")
+      .select(MEMBER_COLUMNS)
+      .eq("circle_id", circleId)
+      .eq("user_id", user.id)
+      .eq("status", "active")
+      .maybeSingle(),
+  ]);
+  const circle = unwrap(circleResult) as Circle | null;
+  const meRow = unwrap(meResult) as MemberRow | null;
+  if (!circle || !meRow) throw notFound(headers);
+  const me = toMember(meRow);
+  const isOwner = circle.owner_id === user.id;
+  const canInvite = isOwner || (me.role === "coordinator" && circle.coordinators_can_invite);
+  return { ...session, circle, me, isOwner, canInvite };
+}
+
+type MemberRow = Omit<Member, "name"> & { profile: { display_name: string } | null };
+
+function toMember(row: MemberRow): Member {
+  const { profile, ...rest } = row;
+  return { ...rest, name: profile?.display_name ?? "Someone" };
+}
+
+const roleOrder: Record<Role, number> = { owner: 0, coordinator: 1, supporter: 2 };
+
+/**
+ * Members the user may see: for the owner everyone who was ever in the circle, for a member the
+ * active members. Owner first, then coordinators, then supporters, by name.
+ */
+export async function listMembers(supabase: SupabaseClient, circleId: string): Promise<Member[]> {
+  const rows = unwrap(
+    await supabase.from("circle_members").select(MEMBER_COLUMNS).eq("circle_id", circleId).order("joined_at"),
+  ) as unknown as MemberRow[];
+  return rows
+    .map(toMember)
+    .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name));
+}
+
+/** Grants by member id: every member's for the owner, only one's own for a member (RLS). */
+export async function listGrants(supabase: SupabaseClient, circleId: string): Promise<Map<string, Category[]>> {
+  const rows = unwrap(
+    await supabase.from("sharing_grants").select("member_id, category").eq("circle_id", circleId),
+  ) as Array<{ member_id: string; category: Category }>;
+  const byMember = new Map<string, Category[]>();
+  for (const row of rows) byMember.set(row.member_id, [...(byMember.get(row.member_id) ?? []), row.category]);
+  for (const [id, categories] of byMember) byMember.set(id, sortCategories(categories));
+  return byMember;
+}
+
+/** Invitations the user may manage (all of the circle's for the owner, their own for a coordinator). */
+export async function listInvitations(supabase: SupabaseClient, circleId: string): Promise<Invitation[]> {
+  const rows = unwrap(
+    await supabase
+      .from("invitations_with_state")
+      .select(
+        "id, email, role, relationship, label, categories, invited_by, sent_at, send_count, expires_at, accepted_at, declined_at, revoked_at, state",
+      )
+      .eq("circle_id", circleId)
+      .order("sent_at", { ascending: false })
+      .limit(100),
+  ) as Invitation[];
+  return rows.map((row) => ({ ...row, categories: sortCategories(row.categories ?? []) }));
+}
+
+/** Display names of the given users that the reader may see (RLS on profiles). */
+export async function profileNames(supabase: SupabaseClient, userIds: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const rows = unwrap(await supabase.from("profiles").select("id, display_name").in("id", ids)) as Array<{
+    id: string;
+    display_name: string;
+  }>;
+  return new Map(rows.map((row) => [row.id, row.display_name]));
+}
+
+/** A member's name as others see it: "Ana (Mom)". */
+export function memberTitle(member: Pick<Member, "name" | "label">): string {
+  return member.label && member.label !== member.name ? `${member.name} (${member.label})` : member.name;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// RPC errors in plain words. Every RPC raises a stable key as its message (docs/policies.md); the
+// SQLSTATE says which HTTP status fits.
+// ---------------------------------------------------------------------------------------------------
+
+const RPC_MESSAGES: Record<string, string> = {
+  not_authenticated: "Please sign in again.",
+  not_circle_owner: "Only the person whose circle this is can do that.",
+  not_allowed_to_invite: "You can't invite people to this circle.",
+  invitation_wrong_account: "This invitation was sent to a different email address.",
+  email_not_confirmed: "Please confirm your email address first: the link is in your inbox.",
+  cannot_change_owner: "The person whose circle this is always keeps their role and sees everything.",
+  cannot_move_between_circles: "That change isn't possible.",
+  circle_not_found: "We couldn't find that circle.",
+  member_not_found: "We couldn't find that person in this circle.",
+  invitation_not_found: "This invitation link isn't valid. Check that you copied all of it.",
+  already_member: "This person is already in the circle.",
+  invitation_already_pending: "This person already has an invitation waiting. Re-send it from the list instead.",
+  invitation_expired: "This invitation has expired.",
+  invitation_revoked: "This invitation was withdrawn.",
+  invitation_used: "This invitation has already been used.",
+  invitation_declined: "This invitation was declined.",
+  member_not_active: "This person is no longer in the circle.",
+  owner_cannot_leave: "You can't leave your own circle. You will be able to delete it instead.",
+  rate_limited: "This circle has sent 50 invitations in the last 24 hours. Please try again tomorrow.",
+  invalid_circle_name: "Give the circle a name of 1 to 80 characters.",
+  invalid_time_zone: "Choose a time zone from the list.",
+  invalid_role: "Choose coordinator or supporter.",
+  invalid_relationship: "Choose a relationship.",
+  invalid_label: "Keep the label to 60 characters.",
+  invalid_email: "Enter a valid email address, like name@example.com",
+  invalid_categories: "Choose what to share from the list.",
+  invalid_paused: "Say whether updates are paused.",
+};
+
+export type RpcFailure = { key: string; message: string; status: number };
+
+const STATUS_BY_SQLSTATE: Record<string, number> = {
+  "42501": 403,
+  PT404: 404,
+  PT409: 409,
+  PT429: 429,
+  "22023": 400,
+};
+
+/**
+ * An RPC error as a message for the person and a status, or null for an error we don't know
+ * (the caller throws it, and the error boundary answers 500).
+ */
+export function rpcFailure(error: Pick<PostgrestError, "message" | "code">): RpcFailure | null {
+  const message = RPC_MESSAGES[error.message];
+  if (!message) return null;
+  return { key: error.message, message, status: STATUS_BY_SQLSTATE[error.code] ?? 400 };
+}
+
+export class UnexpectedRpcError extends Error {
+  constructor(fn: string, error: PostgrestError) {
+    super(`${fn} failed: ${error.code} ${error.message} ${error.details ?? ""}`);
+    this.name = "UnexpectedRpcError";
+  }
+}
+
+type RpcResult<T> = { ok: true; data: T } | { ok: false; failure: RpcFailure };
+
+/**
+ * Calls an RPC as the signed-in user. Known refusals come back as `{ ok: false, failure }` for the
+ * page to show next to its form; anything else is thrown.
+ */
+export async function callRpc<T>(
+  supabase: SupabaseClient,
+  fn: string,
+  args: Record<string, unknown>,
+): Promise<RpcResult<T>> {
+  const { data, error } = await supabase.rpc(fn, args);
+  if (!error) return { ok: true, data: data as T };
+  const failure = rpcFailure(error);
+  if (!failure) throw new UnexpectedRpcError(fn, error);
+  return { ok: false, failure };
+}
