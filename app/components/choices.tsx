@@ -49,8 +49,9 @@ export function SelectField({
 
 export type CheckboxOption = { value: string; label: ReactNode; description?: ReactNode };
 
-/** A fieldset of checkboxes sharing one name; the legend names the question. */
-export function CheckboxGroup({
+/** A fieldset of checkboxes (or radios) sharing one name; the legend names the question. */
+export function ChoiceGroup({
+  type = "checkbox",
   legend,
   hint,
   errors,
@@ -60,6 +61,7 @@ export function CheckboxGroup({
   onToggle,
   inputProps,
 }: {
+  type?: "checkbox" | "radio";
   legend: ReactNode;
   hint?: ReactNode;
   errors?: ListOfErrors;
@@ -88,7 +90,7 @@ export function CheckboxGroup({
             <li key={option.value} className="choice">
               <input
                 id={optionId}
-                type="checkbox"
+                type={type}
                 name={name}
                 value={option.value}
                 {...(onToggle

@@ -32,6 +32,8 @@ create index if not exists messages_to_idx on local_mailbox.messages using gin (
 
 export function createMailbox(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+  // An idle connection dropped by a stopping Postgres must not crash the process.
+  pool.on("error", () => {});
   return {
     async init() {
       await pool.query(SCHEMA_SQL);

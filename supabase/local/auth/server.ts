@@ -90,6 +90,8 @@ async function applySchema(pool: pg.Pool) {
 
 export async function startAuthService(opts: AuthServiceOptions): Promise<{ port: number; stop(): Promise<void> }> {
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 5 });
+  // An idle connection dropped by a stopping Postgres must not crash the process.
+  pool.on("error", () => {});
   try {
     await applySchema(pool);
   } catch (error) {
