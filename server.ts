@@ -5,30 +5,14 @@
  */
 import { existsSync } from "node:fs";
 import http from "node:http";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
+import express, { type Request } from "express";
 import type { ServerBuild } from "@remix-run/node";
 import type { ViteDevServer } from "vite";
 import { getEnv } from "./app/env.server";
 import { checkRequest, createNonce, securityHeaders } from "./app/security.server";
-
-// express ships without types here (no @types/express); this is the little of it we use.
-type Request = IncomingMessage & { ip?: string; path: string; method: string };
-type Response = ServerResponse & { locals: Record<string, unknown> };
-type Next = (error?: unknown) => void;
-type Middleware = (req: Request, res: Response, next: Next) => void;
-type ExpressApp = ((req: IncomingMessage, res: ServerResponse) => void) & {
-  disable(setting: string): void;
-  use(pathOrHandler: string | Middleware, handler?: Middleware): void;
-  all(path: string, handler: Middleware): void;
-};
-type Express = (() => ExpressApp) & {
-  static(root: string, options?: { immutable?: boolean; maxAge?: string; index?: boolean }): Middleware;
-};
-const express = createRequire(import.meta.url)("express") as Express;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 if (existsSync(path.join(here, ".env"))) process.loadEnvFile(path.join(here, ".env"));
@@ -101,7 +85,7 @@ if (production) {
   vite = await createServer({
     server: { middlewareMode: true, hmr: { server: httpServer } },
   });
-  app.use(vite.middlewares as unknown as Middleware);
+  app.use(vite.middlewares);
   const devServer = vite;
   build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
 }
@@ -118,11 +102,11 @@ app.all(
   createRequestHandler({
     build,
     mode: production ? "production" : "development",
-    getLoadContext: (req: Request, res: Response) => ({
+    getLoadContext: (req, res) => ({
       cspNonce: String(res.locals.cspNonce),
       clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
     }),
-  }) as unknown as Middleware,
+  }),
 );
 
 httpServer.on("error", (error: NodeJS.ErrnoException) => {

@@ -6,7 +6,7 @@ import { timeZoneOptions, timeZoneSchema } from "~/calendar/time";
 import { callRpc, type Circle } from "~/circles.server";
 import { Notice } from "~/components/choices";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, FormErrorSummary } from "~/components/forms";
+import { Field, FormErrorSummary, type FormErrors } from "~/components/forms";
 import { TimeZoneSelect } from "~/components/time-zone-select";
 import { ROLE_WORDS, type Role } from "~/consent";
 import { displayNameOf, requireUser, unwrap } from "~/supabase.server";
@@ -59,7 +59,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = { name: String(formData.get("name") ?? ""), timeZone: String(formData.get("timeZone") ?? "") };
   const submission = CreateCircleSchema.safeParse(formObject(formData));
   if (!submission.success) {
-    return data({ errors: submission.error.flatten(), values }, { status: 400, headers });
+    const errors: FormErrors = submission.error.flatten();
+    return data({ errors, values }, { status: 400, headers });
   }
   const result = await callRpc<Circle>(supabase, "create_circle", {
     name: submission.data.name,
@@ -67,7 +68,7 @@ export async function action({ request }: ActionFunctionArgs) {
   });
   if (!result.ok) {
     const field = result.failure.key === "invalid_time_zone" ? "timeZone" : result.failure.key === "invalid_circle_name" ? "name" : null;
-    const errors = field
+    const errors: FormErrors = field
       ? { formErrors: [], fieldErrors: { [field]: [result.failure.message] } }
       : { formErrors: [result.failure.message], fieldErrors: {} };
     return data({ errors, values }, { status: result.failure.status, headers });

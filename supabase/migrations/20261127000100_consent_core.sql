@@ -290,7 +290,9 @@ create trigger updates_forbid_reparenting before update on public.updates
 create function private.is_valid_time_zone(tz text) returns boolean
 language plpgsql stable set search_path = '' as $$
 begin
-  if tz is null or char_length(tz) > 64 or tz !~ '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$' then
+  -- Area/Location names (Europe/Dublin, America/Argentina/Salta, Etc/GMT+3) or UTC; not POSIX strings
+  -- such as 'UTC+3' or '+05', which Postgres would also accept (with the sign inverted).
+  if tz is null or char_length(tz) > 64 or tz !~ '^(UTC|[A-Z][A-Za-z_]*(/[A-Za-z0-9_+-]+)+)$' then
     return false;
   end if;
   perform pg_catalog.now() at time zone tz;
@@ -330,35 +332,49 @@ comment on function private.check_circle() is
 create trigger circles_check before insert or update on public.circles
   for each row execute function private.check_circle();
 
-/**
- * An audience lists members of the item's own circle: an id from another circle would otherwise let an
- * item be aimed at (and leak the existence of) someone elsewhere. Definer: it must see every member row.
- */
-create function private.check_audience() returns trigger
-language plpgsql security definer set search_path = '' as $$
+/** Stores an audience without duplicates and in a stable order. */
+create function private.normalize_audience() returns trigger
+language plpgsql set search_path = '' as $$
 begin
-  if new.audience is not null and (tg_op = 'INSERT' or new.audience is distinct from old.audience) then
-    if exists (
-      select 1 from unnest(new.audience) as a(member_id)
-      where not exists (
-        select 1 from public.circle_members m where m.id = a.member_id and m.circle_id = new.circle_id
-      )
-    ) then
-      raise exception using errcode = '22023', message = 'invalid_audience',
-        detail = 'The audience may only list members of this circle.';
-    end if;
-    -- Stored without duplicates and in a stable order.
+  if new.audience is not null then
     new.audience := array(select distinct a from unnest(new.audience) as a order by a);
   end if;
   return new;
 end;
 $$;
+comment on function private.normalize_audience() is 'Trigger: removes duplicates from an audience and sorts it.';
+
+/**
+ * An audience lists members of the item's own circle: an id from another circle would otherwise let an
+ * item be aimed at someone elsewhere. An AFTER trigger, so that it runs only once the row has passed
+ * the RLS check (a BEFORE trigger would answer an outsider about other circles' member ids first).
+ * Definer: it must see every member row.
+ */
+create function private.check_audience() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.audience is not null and exists (
+    select 1 from unnest(new.audience) as a(member_id)
+    where not exists (
+      select 1 from public.circle_members m where m.id = a.member_id and m.circle_id = new.circle_id
+    )
+  ) then
+    raise exception using errcode = '22023', message = 'invalid_audience',
+      detail = 'The audience may only list members of this circle.';
+  end if;
+  return null;
+end;
+$$;
 comment on function private.check_audience() is
   'Trigger: an item''s audience may only name members of the item''s own circle.';
 
-create trigger tasks_check_audience before insert or update on public.tasks
+create trigger tasks_normalize_audience before insert or update of audience on public.tasks
+  for each row execute function private.normalize_audience();
+create trigger updates_normalize_audience before insert or update of audience on public.updates
+  for each row execute function private.normalize_audience();
+create constraint trigger tasks_check_audience after insert or update of audience on public.tasks
   for each row execute function private.check_audience();
-create trigger updates_check_audience before insert or update on public.updates
+create constraint trigger updates_check_audience after insert or update of audience on public.updates
   for each row execute function private.check_audience();
 
 /** Audit rows are permanent: no update, no delete, no truncate, whoever asks (table owner included). */
