@@ -59,7 +59,7 @@ export function auditSentence(event: AuditEvent, names: AuditNames): string {
     case "invitation_revoked":
       return `${Actor} withdrew the invitation to ${email}`;
     case "invitation_declined":
-      return `${capitalise(email)} declined the invitation`;
+      return `The invitation to ${email} was declined`;
     case "invitation_accepted":
       return `${Subject} joined the circle as ${roleArticle(details.role)}, with ${categoryList(categories)} shared`;
     case "grant_added":

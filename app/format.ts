@@ -26,9 +26,3 @@ export function formatDay(instant: Date | string, timeZone: string, now: Date = 
 export function formatMoment(instant: Date | string, timeZone: string): string {
   return formatInZone(typeof instant === "string" ? new Date(instant) : instant, timeZone);
 }
-
-/** "m***@example.com": enough to recognise one's own address, not enough to harvest it. */
-export function maskEmail(email: string): string {
-  const [local = "", domain = ""] = email.split("@");
-  return `${local.slice(0, 1)}***@${domain}`;
-}

@@ -362,7 +362,8 @@ begin
     raise exception using errcode = '22023', message = 'invalid_audience',
       detail = 'The audience may only list members of this circle.';
   end if;
-  return null;
+  -- Also usable as a BEFORE trigger (then it passes the row on unchanged).
+  return new;
 end;
 $$;
 comment on function private.check_audience() is

@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { SignJWT } from "jose";
 import pg from "pg";
-import { startStack } from "../../supabase/local/stack";
+import { startStack, type RunningStack } from "../../supabase/local/stack";
 
 const CIRCLES = Number(process.env.BENCH_CIRCLES ?? 2_000);
 const MEMBERS_PER_CIRCLE = Number(process.env.BENCH_MEMBERS_PER_CIRCLE ?? 10);
@@ -151,13 +151,25 @@ async function timeSql(db: pg.Client, role: "authenticated" | "service_role", pr
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "bench-rls-"));
   await chmod(dir, 0o755); // Postgres runs as its own user when we are root.
-  console.log("starting a private local stack ...");
-  const stack = await startStack({
-    dataDir: path.join(dir, "db"),
-    ports: { db: 0, gateway: 0 },
-    siteUrl: "http://localhost:3000",
-    seedNewDatabase: false,
-  });
+  try {
+    console.log("starting a private local stack ...");
+    const stack = await startStack({
+      dataDir: path.join(dir, "db"),
+      ports: { db: 0, gateway: 0 },
+      siteUrl: "http://localhost:3000",
+      seedNewDatabase: false,
+    });
+    try {
+      await run(stack);
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function run(stack: RunningStack) {
   const db = new pg.Client(stack.databaseUrl);
   await db.connect();
   try {
@@ -253,8 +265,6 @@ async function main() {
     process.exitCode = okSql && okRest ? 0 : 1;
   } finally {
     await db.end();
-    await stack.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

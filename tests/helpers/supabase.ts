@@ -85,11 +85,11 @@ export async function createUser(opts: { email?: string; displayName?: string } 
 }
 
 /** Unwraps a supabase-js result, throwing its error (with the code) when there is one. */
-export function must<T>(result: { data: T | null; error: PostgrestError | null }, what = "request"): T {
+export function must<T>(result: { data: T; error: PostgrestError | null }, what = "request"): NonNullable<T> {
   if (result.error) {
     throw new Error(`${what} failed: ${result.error.code} ${result.error.message} ${result.error.details ?? ""}`);
   }
-  return result.data as T;
+  return result.data as NonNullable<T>;
 }
 
 let pool: pg.Pool | undefined;

@@ -272,6 +272,18 @@ describe("consent rules", () => {
       expectError(real, "member_not_found", 404);
       expect({ ...real.error }, fn).toEqual({ ...fake.error });
     }
+    // Aiming a task at circle A's members from outside answers exactly as for made-up ids.
+    const task = (audience: string[]) => ({
+      circle_id: f.circleId,
+      title: "Probe",
+      category: "practical",
+      starts_at: daysFromNow(1),
+      audience,
+    });
+    const withRealMember = await outsider.from("tasks").insert(task([f.members.supW]));
+    const withMadeUpMember = await outsider.from("tasks").insert(task([nowhere]));
+    expect(withRealMember.error?.code).toBe("42501");
+    expect({ ...withRealMember.error }).toEqual({ ...withMadeUpMember.error });
     const inv = await f.newInvitation();
     expect({ ...(await outsider.rpc("revoke_invitation", { id: inv.id })).error }).toEqual({
       ...(await outsider.rpc("revoke_invitation", { id: nowhere })).error,

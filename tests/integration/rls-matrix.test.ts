@@ -37,6 +37,7 @@ sharing_grants: select supW's grants                  |   ✓     0      0      
 sharing_grants: insert a health grant for supW        |   ✗     ✗      ✗      ✗    ✗     ✗      ✗      ✗     ✗       ✗      ✗
 sharing_grants: delete supW's grants                  |   ✗     ✗      ✗      ✗    ✗     ✗      ✗      ✗     ✗       ✗      ✗
 invitations: select the pending invitation            |   ✓     0      0      0    0     0      0      0     0       0      ✗
+invitations_with_state: select the pending one       |   ✓     0      0      0    0     0      0      0     0       0      ✗
 invitations: select token_hash                        |   ✗     ✗      ✗      ✗    ✗     ✗      ✗      ✗     ✗       ✗      ✗
 invitations: insert an invitation                     |   ✗     ✗      ✗      ✗    ✗     ✗      ✗      ✗     ✗       ✗      ✗
 invitations: update expires_at                        |   ✗     ✗      ✗      ✗    ✗     ✗      ✗      ✗     ✗       ✗      ✗
@@ -152,6 +153,7 @@ const CASES: Record<string, Case> = {
   "sharing_grants: delete supW's grants": remove("sharing_grants", "member_id", (f) => f.members.supW),
 
   "invitations: select the pending invitation": select("invitations", "id", (f) => f.invitation.id),
+  "invitations_with_state: select the pending one": select("invitations_with_state", "id", (f) => f.invitation.id, "id,state"),
   "invitations: select token_hash": select("invitations", "id", (f) => f.invitation.id, "id,token_hash"),
   "invitations: insert an invitation": insert("invitations", (f) => ({
     circle_id: f.circleId,

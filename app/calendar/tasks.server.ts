@@ -1,0 +1,242 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { formatRangeInZone, toLocalDate, type InstantRange } from "~/calendar/time";
+import type { TaskState, TaskSummary } from "~/calendar/task-view";
+import type { ContactPreference, TaskKind, TaskStatus } from "~/calendar/words";
+import { listGrants, listMembers, memberTitle, requireCircle, type CircleAccess, type Member } from "~/circles.server";
+import { CATEGORIES, type Category } from "~/consent";
+import { unwrap } from "~/supabase.server";
+
+// Tasks as the signed-in user sees them: every read goes through their own client, so row-level
+// security (the consent rule) decides which tasks, claims and notes come back; every change goes
+// through a table write that RLS checks, or an RPC of supabase/migrations/20261127001200_calendar_rpcs.sql.
+
+type Params = LoaderFunctionArgs["params"];
+
+export const TASK_COLUMNS =
+  "id, circle_id, title, kind, category, starts_at, ends_at, all_day, slots, audience, status, location, notes, " +
+  "contact_preference, dietary_needs, series_id, series_date, series_exception, cancel_note, done_at, created_by";
+
+export type TaskRow = {
+  id: string;
+  circle_id: string;
+  title: string;
+  kind: TaskKind;
+  category: Category;
+  starts_at: string;
+  ends_at: string | null;
+  all_day: boolean;
+  slots: number;
+  audience: string[] | null;
+  status: TaskStatus;
+  location: string | null;
+  notes: string | null;
+  contact_preference: ContactPreference | null;
+  dietary_needs: string | null;
+  series_id: string | null;
+  series_date: string | null;
+  series_exception: boolean;
+  cancel_note: string | null;
+  done_at: string | null;
+  created_by: string | null;
+  task_claims: Array<{ member_id: string; created_at: string }>;
+};
+
+/** A task without an end (allowed by the table) is shown as lasting an hour. */
+export function endOf(task: Pick<TaskRow, "starts_at" | "ends_at">): Date {
+  return task.ends_at ? new Date(task.ends_at) : new Date(new Date(task.starts_at).getTime() + 3_600_000);
+}
+
+/** True once a timed task has started, or an all-day task's day is over (as the claim RPC decides). */
+export function isPast(task: Pick<TaskRow, "starts_at" | "ends_at" | "all_day">, now: Date): boolean {
+  return (task.all_day ? endOf(task) : new Date(task.starts_at)).getTime() <= now.getTime();
+}
+
+export type Standing = {
+  /** Categories the reader may create and edit tasks in: all for the owner, held ones for a coordinator. */
+  manageable: Category[];
+  /** Categories the reader sees (all for the owner). */
+  visible: Category[];
+  members: Member[];
+};
+
+export type CalendarAccess = CircleAccess & Standing;
+
+/** The members' names and what the reader may see and manage in the circle. */
+export async function loadStanding(access: CircleAccess): Promise<Standing> {
+  const [members, grants] = await Promise.all([
+    listMembers(access.supabase, access.circle.id),
+    access.isOwner ? Promise.resolve(new Map<string, Category[]>()) : listGrants(access.supabase, access.circle.id),
+  ]);
+  const visible = access.isOwner ? [...CATEGORIES] : (grants.get(access.me.id) ?? []);
+  const manageable = access.isOwner ? [...CATEGORIES] : access.me.role === "coordinator" ? visible : [];
+  return { members, visible, manageable };
+}
+
+/** The circle (404 for someone outside it), the reader's standing and the members' names. */
+export async function requireCalendar(request: Request, params: Params): Promise<CalendarAccess> {
+  const access = await requireCircle(request, params);
+  return { ...access, ...(await loadStanding(access)) };
+}
+
+export const TaskIdSchema = z.string().uuid();
+
+/**
+ * Keeps the circle's series occurrences made ahead (8 weeks, or up to `through` when the reader looks
+ * further): the database makes only what the series' rules say (see extend_task_series).
+ */
+export async function extendSeries(supabase: SupabaseClient, circleId: string, through?: string) {
+  unwrap(await supabase.rpc("extend_task_series", { circle_id: circleId, through: through ?? null }));
+}
+
+/**
+ * The tasks that overlap a range, oldest first. Only that range is read: tasks starting in it, plus
+ * those that started up to a week before (a task lasts at most a week) and are still going.
+ */
+export async function loadTasksInRange(
+  supabase: SupabaseClient,
+  circleId: string,
+  range: InstantRange,
+): Promise<TaskRow[]> {
+  const earliest = new Date(range.from.getTime() - 7 * 86_400_000);
+  const rows = unwrap(
+    await supabase
+      .from("tasks")
+      .select(`${TASK_COLUMNS}, task_claims(member_id, created_at)`)
+      .eq("circle_id", circleId)
+      .gte("starts_at", earliest.toISOString())
+      .lt("starts_at", range.to.toISOString())
+      .order("starts_at")
+      .order("id")
+      .limit(1000),
+  ) as unknown as TaskRow[];
+  return rows.filter((task) => endOf(task) > range.from);
+}
+
+export type TaskDetail = TaskRow & {
+  thanks: { note: string; thanked_by: string | null } | null;
+  series: { id: string; title: string; frequency: "daily" | "weekly"; repeat_every: number; weekdays: number[];
+    first_date: string; until_date: string | null; occurrence_count: number | null; all_day: boolean;
+    start_time: string | null; duration_minutes: number | null; stopped_from: string | null } | null;
+};
+
+export const SERIES_COLUMNS =
+  "id, title, frequency, repeat_every, weekdays, first_date, until_date, occurrence_count, all_day, start_time, duration_minutes, stopped_from";
+
+/** One task of the circle as the reader sees it, or null (missing and not shared look the same). */
+export async function loadTask(supabase: SupabaseClient, circleId: string, taskId: string): Promise<TaskDetail | null> {
+  const task = unwrap(
+    await supabase
+      .from("tasks")
+      .select(`${TASK_COLUMNS}, task_claims(member_id, created_at), thanks:task_thanks(note, thanked_by), series:task_series(${SERIES_COLUMNS})`)
+      .eq("id", taskId)
+      .eq("circle_id", circleId)
+      .maybeSingle(),
+  ) as unknown as (TaskDetail & { thanks: TaskDetail["thanks"] | TaskDetail["thanks"][] }) | null;
+  if (!task) return null;
+  // One-to-one embeds come back as an object (or, depending on how PostgREST reads the key, a list).
+  const thanks = Array.isArray(task.thanks) ? (task.thanks[0] ?? null) : task.thanks;
+  return { ...task, thanks };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Errors of the calendar RPCs, in words. Each RPC raises a stable key (see the migration's header);
+// where the database's sentence says more than ours (who took the last spot, how many claimed), the
+// page shows the database's.
+// ---------------------------------------------------------------------------------------------------
+
+const MESSAGES: Record<string, string> = {
+  not_authenticated: "Please sign in again.",
+  task_not_found: "We couldn't find that task. It may have been removed, or it isn't shared with you.",
+  series_not_found: "We couldn't find that series. It may have been removed, or it isn't shared with you.",
+  offer_not_found: "We couldn't find that offer.",
+  circle_not_found: "We couldn't find that circle.",
+  feed_not_found: "This calendar address is no longer valid.",
+  task_full: "Someone just took the last spot.",
+  task_cancelled: "This task has been cancelled.",
+  task_in_past: "This task has already started, so it can't be changed now.",
+  task_done: "This task is already done.",
+  task_not_claimed: "Nobody has claimed this task yet, so it can't be marked done.",
+  not_claimed: "You haven't claimed this task.",
+  not_your_claim: "Only the person and their coordinators can release someone else's spot.",
+  not_task_manager: "Only the person and their coordinators can do that.",
+  category_not_allowed: "You can only create or change tasks in the categories the person shares with you.",
+  slots_below_claims: "More people have already claimed this task than that.",
+  offer_not_pending: "This offer has already been answered or withdrawn.",
+  offer_in_past: "The time of this offer has passed.",
+  series_ended: "This series has already ended on that date.",
+};
+
+/** Keys whose database sentence is the better message. */
+const DETAILED = new Set(["task_full", "slots_below_claims", "not_claimed"]);
+
+const STATUS_BY_SQLSTATE: Record<string, number> = { "42501": 403, PT404: 404, PT409: 409, "22023": 400 };
+
+export type CalendarFailure = { key: string; message: string; status: number };
+
+export function calendarFailure(error: Pick<PostgrestError, "message" | "code" | "details">): CalendarFailure | null {
+  const key = error.message;
+  const status = STATUS_BY_SQLSTATE[error.code];
+  if (!status) return null;
+  if (key.startsWith("invalid_")) return { key, message: error.details || "Please check what you entered.", status };
+  const message = DETAILED.has(key) && error.details ? error.details : MESSAGES[key];
+  return message ? { key, message, status } : null;
+}
+
+type RpcResult<T> = { ok: true; data: T } | { ok: false; failure: CalendarFailure };
+
+/** Calls a calendar RPC as the signed-in user; known refusals come back as a failure, others throw. */
+export async function callCalendarRpc<T>(
+  supabase: SupabaseClient,
+  fn: string,
+  args: Record<string, unknown>,
+): Promise<RpcResult<T>> {
+  const { data, error } = await supabase.rpc(fn, args);
+  if (!error) return { ok: true, data: data as T };
+  const failure = calendarFailure(error);
+  if (!failure) throw new Error(`${fn} failed: ${error.code} ${error.message} ${error.details ?? ""}`);
+  return { ok: false, failure };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What pages show of a task
+// ---------------------------------------------------------------------------------------------------
+
+export function memberNames(members: Member[]): Map<string, string> {
+  return new Map(members.map((member) => [member.id, memberTitle(member)]));
+}
+
+export function summarise(
+  task: TaskRow,
+  opts: { timeZone: string; myMemberId: string; names: Map<string, string>; now: Date },
+): TaskSummary {
+  const ends = endOf(task);
+  const claimers = task.task_claims
+    .filter((c) => c.member_id !== opts.myMemberId)
+    .map((c) => opts.names.get(c.member_id) ?? "A former member");
+  const taken = task.task_claims.length;
+  const past = isPast(task, opts.now);
+  const state: TaskState =
+    task.status === "cancelled" ? "cancelled" : task.status === "done" ? "done" : past ? "past" : taken >= task.slots ? "full" : "open";
+  return {
+    id: task.id,
+    title: task.title,
+    kind: task.kind,
+    category: task.category,
+    startsAt: task.starts_at,
+    endsAt: ends.toISOString(),
+    allDay: task.all_day,
+    localDate: toLocalDate(new Date(task.starts_at), opts.timeZone),
+    when: formatRangeInZone(new Date(task.starts_at), ends, opts.timeZone, { allDay: task.all_day }),
+    slots: task.slots,
+    taken,
+    claimers,
+    mine: task.task_claims.some((c) => c.member_id === opts.myMemberId),
+    state,
+    needsHelp: state === "open",
+    recurring: task.series_id !== null,
+    location: task.location,
+  };
+}
+

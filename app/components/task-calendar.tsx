@@ -1,0 +1,154 @@
+import { Link, useNavigate } from "@remix-run/react";
+import { DateTime } from "luxon";
+import { useMemo } from "react";
+import { Calendar, luxonLocalizer, type EventProps, type ToolbarProps, type View } from "react-big-calendar";
+import { placeLabel, placeSearch, shiftDate, VIEW_LABELS, VIEWS, type CalendarPlace } from "~/calendar/navigation";
+import type { TaskSummary } from "~/calendar/task-view";
+import { toLocalDate, zonedInstant, type CalendarView } from "~/calendar/time";
+
+// react-big-calendar, shown in the circle's time zone whatever the browser's, weeks from Monday (so
+// that its grid is exactly the range the loader read, time.ts's rangeFor). Every control is a link
+// to a URL (view, date, filter), so the calendar also works, and is crawlable by keyboard, without
+// JavaScript; with it, Remix turns the links into client navigations.
+
+type CalendarEvent = { id: string; title: string; start: Date; end: Date; allDay: boolean; task: TaskSummary };
+
+/**
+ * Luxon's DateTime, but reading every JS Date in `timeZone`: the luxon localizer only ever calls
+ * fromJSDate, local, min and max, so this is all it needs to lay out days and hours in that zone.
+ */
+function zonedDateTime(timeZone: string): typeof DateTime {
+  return {
+    fromJSDate: (date: Date, options?: object) => DateTime.fromJSDate(date, { ...options, zone: timeZone }),
+    local: () => DateTime.local({ zone: timeZone }),
+    min: DateTime.min,
+    max: DateTime.max,
+  } as unknown as typeof DateTime;
+}
+
+const STATE_WORDS: Record<TaskSummary["state"], string> = {
+  open: "Needs help",
+  full: "Taken",
+  done: "Done",
+  cancelled: "Cancelled",
+  past: "Past",
+};
+
+/** What the event says before its title: mine first, then its state (never colour alone). */
+export function eventPrefix(task: TaskSummary): string {
+  if (task.mine && task.state !== "cancelled") return task.state === "done" ? "Yours, done" : "Yours";
+  return STATE_WORDS[task.state];
+}
+
+function eventClass(task: TaskSummary): string {
+  const classes = ["task-event", `task-event--${task.state}`];
+  if (task.mine) classes.push("task-event--mine");
+  return classes.join(" ");
+}
+
+export function TaskCalendar({
+  circleId,
+  tasks,
+  place,
+  today,
+  timeZone,
+}: {
+  circleId: string;
+  tasks: TaskSummary[];
+  place: CalendarPlace;
+  today: string;
+  timeZone: string;
+}) {
+  const navigate = useNavigate();
+  const localizer = useMemo(() => luxonLocalizer(zonedDateTime(timeZone), { firstDayOfWeek: 1 }), [timeZone]);
+  const events = useMemo<CalendarEvent[]>(
+    () =>
+      tasks.map((task) => ({
+        id: task.id,
+        title: task.title,
+        start: new Date(task.startsAt),
+        end: new Date(task.endsAt),
+        allDay: task.allDay,
+        task,
+      })),
+    [tasks],
+  );
+  // Noon of the shown date: the same local day in every zone the browser may be in.
+  const date = useMemo(() => zonedInstant(place.date, "12:00", timeZone), [place.date, timeZone]);
+  const scrollToTime = useMemo(() => zonedInstant(place.date, "07:00", timeZone), [place.date, timeZone]);
+  const hrefFor = (next: Partial<CalendarPlace>) => placeSearch({ ...place, ...next }, today) || "?";
+
+  const components = useMemo(() => {
+    function EventLink({ event }: EventProps<CalendarEvent>) {
+      return (
+        <Link to={`/circles/${circleId}/tasks/${event.id}`} className="task-event-link">
+          <span className="task-event-state">{eventPrefix(event.task)}:</span> {event.title}
+        </Link>
+      );
+    }
+    function Toolbar({ view }: ToolbarProps<CalendarEvent>) {
+      const current = view as CalendarView;
+      return (
+        <div className="calendar-toolbar">
+          <nav aria-label="Dates" className="calendar-toolbar-group">
+            <Link to={hrefFor({ date: shiftDate(current, place.date, -1) })} className="button button-quiet">
+              <span aria-hidden="true">‹ </span>Previous<span className="visually-hidden"> {VIEW_LABELS[current].toLowerCase()}</span>
+            </Link>
+            <Link to={hrefFor({ date: today })} className="button button-quiet">
+              Today
+            </Link>
+            <Link to={hrefFor({ date: shiftDate(current, place.date, 1) })} className="button button-quiet">
+              Next<span className="visually-hidden"> {VIEW_LABELS[current].toLowerCase()}</span>
+              <span aria-hidden="true"> ›</span>
+            </Link>
+          </nav>
+          <h2 className="calendar-toolbar-label" aria-live="polite">
+            {placeLabel(current, place.date)}
+          </h2>
+          <nav aria-label="Calendar view" className="calendar-toolbar-group">
+            {VIEWS.map((name) => (
+              <Link
+                key={name}
+                to={hrefFor({ view: name })}
+                aria-current={name === current ? "page" : undefined}
+                className={`button button-quiet${name === current ? " is-current" : ""}`}
+              >
+                {VIEW_LABELS[name]}
+              </Link>
+            ))}
+          </nav>
+        </div>
+      );
+    }
+    return { event: EventLink, toolbar: Toolbar };
+    // hrefFor reads place and today only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [circleId, place.view, place.date, place.filter, today]);
+
+  return (
+    <div className={`task-calendar task-calendar--${place.view}`}>
+      <Calendar<CalendarEvent>
+        localizer={localizer}
+        culture="en-GB"
+        events={events}
+        date={date}
+        view={place.view}
+        views={[...VIEWS]}
+        length={30}
+        onNavigate={(next: Date, view: View) =>
+          navigate(hrefFor({ date: toLocalDate(next, timeZone), view: view as CalendarView }))
+        }
+        onView={(view: View) => navigate(hrefFor({ view: view as CalendarView }))}
+        onDrillDown={(day: Date) => navigate(hrefFor({ date: toLocalDate(day, timeZone), view: "day" }))}
+        components={components}
+        eventPropGetter={(event) => ({ className: eventClass(event.task) })}
+        tooltipAccessor={(event) => `${eventPrefix(event.task)}: ${event.title}, ${event.task.when}`}
+        showAllEvents
+        popup={false}
+        scrollToTime={scrollToTime}
+        formats={{ timeGutterFormat: "HH:mm", agendaTimeFormat: "HH:mm" }}
+        messages={{ noEventsInRange: "No tasks in these dates." }}
+      />
+    </div>
+  );
+}

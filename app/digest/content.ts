@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { CATEGORIES } from "~/consent";
+import { DIGEST_FREQUENCIES } from "~/digest/schedule";
+
+// What the email job's database functions return (supabase/migrations/20261127003100_digest_job.sql),
+// validated as any external payload. The consent rule has already been applied there: everything here
+// may be shown to its recipient.
+
+const timestamp = z.string().min(1);
+const uuid = z.string().uuid();
+
+export const CONTACT_PREFERENCES = ["no_contact", "brief_visit", "happy_to_chat"] as const;
+export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
+
+export const EmailTaskSchema = z.object({
+  id: uuid,
+  title: z.string(),
+  kind: z.string(),
+  category: z.enum(CATEGORIES),
+  starts_at: timestamp,
+  ends_at: timestamp.nullable(),
+  all_day: z.boolean(),
+  slots: z.number().int(),
+  location: z.string().nullable(),
+  contact_preference: z.enum(CONTACT_PREFERENCES).nullable(),
+});
+export type EmailTask = z.infer<typeof EmailTaskSchema>;
+
+export const DigestUpdateSchema = z.object({
+  id: uuid,
+  category: z.enum(CATEGORIES),
+  published_at: timestamp,
+  author: z.string(),
+  /** Null for health and wellbeing (never in an email), and for every update when "titles only". */
+  body: z.string().nullable(),
+  /** When updates have a title (the updates issue may add one); never for health and wellbeing. */
+  title: z.string().nullable().optional(),
+});
+export type DigestUpdate = z.infer<typeof DigestUpdateSchema>;
+
+const Recipient = {
+  member_id: uuid,
+  circle_id: uuid,
+  email: z.string(),
+  name: z.string(),
+  circle_name: z.string(),
+  time_zone: z.string(),
+};
+
+export const DigestContentSchema = z.object({
+  ...Recipient,
+  user_id: uuid,
+  role: z.enum(["owner", "coordinator", "supporter"]),
+  period: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  frequency: z.enum(DIGEST_FREQUENCIES),
+  since: timestamp,
+  update_text: z.enum(["titles", "full"]),
+  open_tasks: z.array(EmailTaskSchema.extend({ claimed: z.number().int() })),
+  open_count: z.number().int(),
+  my_tasks: z.array(EmailTaskSchema),
+  updates: z.array(DigestUpdateSchema),
+  update_count: z.number().int(),
+});
+export type DigestContent = z.infer<typeof DigestContentSchema>;
+
+export const ReminderContentSchema = z.object({
+  ...Recipient,
+  claim_id: uuid,
+  person_name: z.string(),
+  task: EmailTaskSchema,
+  co_helpers: z.array(z.string()),
+});
+export type ReminderContent = z.infer<typeof ReminderContentSchema>;
+
+export const NoticeEventSchema = z.object({
+  event_id: z.number().int(),
+  kind: z.enum(["claimed", "released"]),
+  circle_id: uuid,
+  circle_name: z.string(),
+  time_zone: z.string(),
+  helper_name: z.string(),
+  task: EmailTaskSchema,
+  recipients: z.array(z.object({ member_id: uuid, email: z.string(), name: z.string() })),
+});
+export type NoticeEvent = z.infer<typeof NoticeEventSchema>;
+
+/** True when a digest has something to say: otherwise it is not sent. */
+export function digestHasNews(content: Pick<DigestContent, "open_tasks" | "my_tasks" | "updates">): boolean {
+  return content.open_tasks.length > 0 || content.my_tasks.length > 0 || content.updates.length > 0;
+}

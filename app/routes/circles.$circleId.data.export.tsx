@@ -1,0 +1,18 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireCircle } from "~/circles.server";
+import { exportFileName } from "~/updates";
+import { outcome } from "~/updates.server";
+
+// The person's export: GET downloads the whole circle as one JSON file (export_circle, owner only).
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, isOwner } = await requireCircle(request, params);
+  if (!isOwner) throw new Response("Only the person whose circle this is can export it", { status: 403, headers });
+  const result = outcome<unknown>("export_circle", await supabase.rpc("export_circle", { circle_id: circle.id }));
+  if (!result.ok) throw new Response(result.failure.message, { status: result.failure.status, headers });
+  headers.set("Content-Type", "application/json; charset=utf-8");
+  headers.set("Content-Disposition", `attachment; filename="${exportFileName(circle.name, new Date())}"`);
+  // Personal data: never kept by a browser or proxy cache.
+  headers.set("Cache-Control", "no-store");
+  return new Response(JSON.stringify(result.data, null, 2), { status: 200, headers });
+}
