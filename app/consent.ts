@@ -65,17 +65,17 @@ export const ROLE_WORDS: Record<Role, { label: string; article: string; forMembe
   owner: {
     label: "Owner",
     article: "the owner",
-    forMember: "The person whose circle this is. Decides what each person sees.",
+    forMember: "The person whose circle this is, who decides what each person sees.",
   },
   coordinator: {
     label: "Coordinator",
     article: "a coordinator",
-    forMember: "Helps run the circle: creates and edits tasks and may draft updates for approval.",
+    forMember: "Coordinators help run the circle: they create and edit tasks and may draft updates for approval.",
   },
   supporter: {
     label: "Supporter",
     article: "a supporter",
-    forMember: "Sees what is shared with them, claims tasks and sends encouragement.",
+    forMember: "Supporters see what is shared with them, claim tasks and send encouragement.",
   },
 };
 

@@ -275,7 +275,7 @@ async function sendOneThroughResend(resend: Resend, email: BatchEmail, options: 
     const { from, to, subject, html, text, headers } = email;
     const { data, error, headers: responseHeaders } = await resend.emails.send(
       { from, to, subject, html, text, headers },
-      { idempotencyKey: email.idempotencyKey, signal: AbortSignal.timeout(options.timeoutMs ?? 20_000) } as never,
+      { idempotencyKey: email.idempotencyKey, signal: AbortSignal.timeout(options.timeoutMs ?? 20_000) },
     );
     noteRateLimit(responseHeaders);
     if (!error) return { status: "sent", id: data?.id ?? null };

@@ -92,14 +92,14 @@ export function TaskCalendar({
         <div className="calendar-toolbar">
           <nav aria-label="Dates" className="calendar-toolbar-group">
             <Link to={hrefFor({ date: shiftDate(current, place.date, -1) })} className="button button-quiet">
-              <span aria-hidden="true">‹ </span>Previous<span className="visually-hidden"> {VIEW_LABELS[current].toLowerCase()}</span>
+              <span aria-hidden="true">‹{"\u00a0"}</span>Previous<span className="visually-hidden"> {VIEW_LABELS[current].toLowerCase()}</span>
             </Link>
             <Link to={hrefFor({ date: today })} className="button button-quiet">
               Today
             </Link>
             <Link to={hrefFor({ date: shiftDate(current, place.date, 1) })} className="button button-quiet">
               Next<span className="visually-hidden"> {VIEW_LABELS[current].toLowerCase()}</span>
-              <span aria-hidden="true"> ›</span>
+              <span aria-hidden="true">{"\u00a0"}›</span>
             </Link>
           </nav>
           <h2 className="calendar-toolbar-label" aria-live="polite">

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONTACT_PREFERENCES } from "~/calendar/words";
 import { CATEGORIES } from "~/consent";
 import { DIGEST_FREQUENCIES } from "~/digest/schedule";
 
@@ -8,9 +9,6 @@ import { DIGEST_FREQUENCIES } from "~/digest/schedule";
 
 const timestamp = z.string().min(1);
 const uuid = z.string().uuid();
-
-export const CONTACT_PREFERENCES = ["no_contact", "brief_visit", "happy_to_chat"] as const;
-export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
 
 export const EmailTaskSchema = z.object({
   id: uuid,
@@ -80,7 +78,7 @@ export const NoticeEventSchema = z.object({
   time_zone: z.string(),
   helper_name: z.string(),
   task: EmailTaskSchema,
-  recipients: z.array(z.object({ member_id: uuid, email: z.string(), name: z.string() })),
+  recipients: z.array(z.object({ member_id: uuid, user_id: uuid, email: z.string(), name: z.string() })),
 });
 export type NoticeEvent = z.infer<typeof NoticeEventSchema>;
 

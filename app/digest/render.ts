@@ -1,6 +1,7 @@
 import { formatInZone, formatRangeInZone } from "~/calendar/time";
+import { CONTACT_LABELS, namesList, spotsText, type ContactPreference } from "~/calendar/words";
 import { CATEGORY_WORDS } from "~/consent";
-import type { ContactPreference, DigestContent, DigestUpdate, EmailTask, NoticeEvent, ReminderContent } from "~/digest/content";
+import type { DigestContent, DigestUpdate, EmailTask, NoticeEvent, ReminderContent } from "~/digest/content";
 import { emailLinks } from "~/digest/links";
 import { formatDay } from "~/format";
 
@@ -48,22 +49,11 @@ export function taskWhen(task: Pick<EmailTask, "starts_at" | "ends_at" | "all_da
   return formatInZone(start, timeZone);
 }
 
+/** "Maria's preference: No-contact drop-off. Leave it at the door; no need to knock or wait." */
 export function contactPreferenceSentence(preference: ContactPreference | null, personName: string): string | null {
-  switch (preference) {
-    case "no_contact":
-      return `${personName} would prefer no contact: please leave it at the door.`;
-    case "brief_visit":
-      return `${personName} is happy with a brief visit.`;
-    case "happy_to_chat":
-      return `${personName} would be glad to chat for a while.`;
-    default:
-      return null;
-  }
-}
-
-function listWords(names: string[]): string {
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  if (!preference) return null;
+  const { label, description } = CONTACT_LABELS[preference];
+  return `${personName}'s preference: ${label}. ${description}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -117,13 +107,7 @@ function taskCard(task: EmailTask & { claimed?: number }, ctx: EmailContext, cir
   const where = task.location ? ` · ${oneLine(task.location, 100)}` : "";
   const link = emailLinks.task(ctx.appUrl, circleId, task.id);
   const claimed = task.claimed ?? 0;
-  const status = !claimable
-    ? null
-    : claimed === 0
-      ? task.slots > 1
-        ? `Needs ${task.slots} helpers`
-        : "Needs a helper"
-      : `${claimed} of ${task.slots} helpers so far`;
+  const status = !claimable ? null : claimed === 0 ? `Unclaimed: ${spotsText(task.slots, 0)}` : spotsText(task.slots, claimed);
   const badge = status
     ? `<p style="margin:0 0 6px;"><span style="display:inline-block;padding:2px 8px;border-radius:999px;font-size:14px;font-weight:600;${
         claimed === 0 ? `background:#fde9c8;color:${COLORS.warn};` : `background:#e3eeee;color:${COLORS.accent};`
@@ -275,7 +259,7 @@ export function renderReminder(content: ReminderContent, ctx: EmailContext): Ren
   const subject = oneLine(`Reminder: ${quoted(task.title)} tomorrow`, 150);
   const kicker = `${oneLine(content.circle_name, 80)} · reminder`;
   const helpers = content.co_helpers.map((name) => oneLine(name, 80));
-  const others = helpers.length ? `Also helping: ${listWords(helpers)}.` : "You are the only helper.";
+  const others = helpers.length ? `Also helping: ${namesList(helpers)}.` : "You are the only helper.";
   const contact = contactPreferenceSentence(task.contact_preference, oneLine(content.person_name, 80));
   const taskLink = emailLinks.task(ctx.appUrl, circleId, task.id);
   const lines = [

@@ -67,7 +67,7 @@ export default function CalendarPage() {
           Times are in {zone} ({timeZone.replaceAll("_", " ")}).
         </p>
       </div>
-      <CalendarActions base={base} canCreate={canCreate} isOwner={isOwner} current="calendar" listSearch={placeSearch({ ...place, view: "month" }, today)} />
+      <CalendarActions base={base} canCreate={canCreate} isOwner={isOwner} current="calendar" />
       <FilterNav filter={place.filter} hrefFor={(filter) => placeSearch({ ...place, filter }, today) || "?"} />
       <TaskLegend />
       {place.filter !== "all" && tasks.length === 0 && total > 0 ? (

@@ -583,7 +583,7 @@ function SectionNotice({
 
 function GrantGrid({ people, base }: { people: Person[]; base: string }) {
   return (
-    <div className="table-scroll" role="region" aria-labelledby="who-sees-what-heading" tabIndex={0}>
+    <div className="table-scroll" role="region" aria-label="Grid of what each person sees" tabIndex={0}>
       <table className="grant-grid">
         <thead>
           <tr>

@@ -252,7 +252,7 @@ export default function InvitationPage() {
                 <Link to={withRedirect("/auth/sign-up")} className="button">
                   Create an account
                 </Link>
-                <Link to={withRedirect("/auth/sign-in")} className="button button-quiet">
+                <Link to={withRedirect("/auth/sign-in")} className="button button-secondary">
                   Sign in
                 </Link>
               </p>

@@ -175,14 +175,15 @@ declare
   released integer;
 begin
   update public.circle_members m set status = new_status, ended_at = now() where m.id = member.id;
-  with d as (delete from public.sharing_grants g where g.member_id = member.id returning g.category)
-  select coalesce(array_agg(d.category order by d.category), '{}') into dropped from d;
+  -- Claims first, so that the count is ours even where a grant trigger also releases claims.
   with r as (
     delete from public.task_claims tc using public.tasks t
     where tc.task_id = t.id and tc.member_id = member.id and t.starts_at > now()
     returning tc.id
   )
   select count(*) into released from r;
+  with d as (delete from public.sharing_grants g where g.member_id = member.id returning g.category)
+  select coalesce(array_agg(d.category order by d.category), '{}') into dropped from d;
   return jsonb_build_object('categories', to_jsonb(dropped), 'released_claims', released);
 end;
 $$;

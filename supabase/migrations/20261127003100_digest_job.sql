@@ -154,7 +154,10 @@ begin
          cross join lateral (select count(*)::int as n, bool_or(tc.member_id = r.member_id) as mine
                                from public.task_claims tc where tc.task_id = t.id) cl
          where t.circle_id = r.circle_id
-           and t.starts_at > p_now and t.starts_at <= p_now + interval '7 days'
+           and t.starts_at <= p_now + interval '7 days'
+           -- Still claimable, as private.task_is_past has it (timed: until it starts; all-day: until its
+           -- day is over), but at the job's clock.
+           and case when t.all_day then coalesce(t.ends_at, t.starts_at + interval '1 day') else t.starts_at end > p_now
            and t.status = 'scheduled'
            and cl.n < t.slots and not coalesce(cl.mine, false)
            and private.consent_allows(r.scope, t.circle_id, t.category, t.audience)
@@ -165,7 +168,8 @@ begin
       from public.task_claims tc
       join public.tasks t on t.id = tc.task_id
      where tc.member_id = r.member_id
-       and t.starts_at > p_now and t.starts_at <= p_now + interval '7 days'
+       and t.starts_at <= p_now + interval '7 days'
+       and case when t.all_day then coalesce(t.ends_at, t.starts_at + interval '1 day') else t.starts_at end > p_now
        and t.status = 'scheduled'
        and private.consent_allows(r.scope, t.circle_id, t.category, t.audience)
   ) mine on true
@@ -322,7 +326,7 @@ begin
       loop
         if private.consent_allows(private.scope_as(r.user_id, e.circle_id), e.circle_id, (e.task).category, (e.task).audience) then
           recipients := recipients || jsonb_build_object(
-            'member_id', r.member_id, 'email', r.email, 'name', r.display_name);
+            'member_id', r.member_id, 'user_id', r.user_id, 'email', r.email, 'name', r.display_name);
         end if;
       end loop;
     end if;

@@ -311,7 +311,12 @@ describe("invitations", () => {
     const grants = must(await person.client.from("sharing_grants").select("category").eq("member_id", member.id));
     expect(grants.map((g) => g.category)).toEqual(["general"]);
     const audit = must(
-      await owner.client.from("audit_events").select("details").eq("subject_member_id", member.id).eq("action", "invitation_accepted"),
+      await owner.client
+        .from("audit_events")
+        .select("details")
+        .eq("subject_member_id", member.id)
+        .eq("action", "invitation_accepted")
+        .order("id"),
     );
     expect(audit.map((a) => a.details.rejoined)).toEqual([false, true]);
   });

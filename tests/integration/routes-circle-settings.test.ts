@@ -160,10 +160,11 @@ describe("settings", () => {
   test("a supporter posting the owner's settings forms is refused by the database", async () => {
     const { owner, circleId } = await newCircle();
     const sam = await join(owner, circleId);
-    for (const fields of [
+    const attempts: Array<Record<string, string>> = [
       { intent: "settings", name: "Mine now", timeZone: "UTC", coordinatorsCanInvite: "on" },
       { intent: "pause", paused: "true" },
-    ]) {
+    ];
+    for (const fields of attempts) {
       const result = await run(settings.action, post(`/circles/${circleId}/settings`, fields, sam.cookie), { circleId });
       expect(result.status).toBe(403);
       expect(result.data.errors.formErrors).toEqual(["Only the person whose circle this is can do that."]);

@@ -1,0 +1,51 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { callCalendarRpc, type CalendarFailure } from "~/calendar/tasks.server";
+
+// The everyday actions on one task, shared by the list and the task page: each is one RPC, atomic
+// in the database, whose refusal comes back as words for the page ("Sam just took the last spot").
+
+export const TaskIntentSchema = z.object({
+  intent: z.enum(["claim", "release", "complete"]),
+  taskId: z.string().uuid(),
+});
+
+export type TaskIntent = z.infer<typeof TaskIntentSchema> & { thankYou?: string | null };
+
+const NOTICES: Record<string, (title: string) => string> = {
+  claimed: (title) => `Thank you! “${title}” is yours. It is in your calendar feed too, if you have one.`,
+  released: (title) => `You gave up your spot on “${title}”. It is open for someone else now.`,
+  completed: (title) => `“${title}” is marked done. Thank you!`,
+  thanked: (title) => `Your thank-you note for “${title}” is saved. The helpers can read it.`,
+  cancelled: (title) => `“${title}” is cancelled. Anyone who had claimed it will see that.`,
+  created: (title) => `“${title}” is on the calendar.`,
+  updated: (title) => `“${title}” is updated.`,
+};
+
+/** The line shown after a successful action (the notice key travels in the URL after a redirect). */
+export function noticeText(key: string, title = "The task"): string | null {
+  return NOTICES[key]?.(title) ?? null;
+}
+
+export async function runTaskIntent(
+  supabase: SupabaseClient,
+  intent: TaskIntent,
+): Promise<{ ok: true; notice: string } | { ok: false; failure: CalendarFailure }> {
+  switch (intent.intent) {
+    case "claim": {
+      const result = await callCalendarRpc(supabase, "claim_task", { task_id: intent.taskId });
+      return result.ok ? { ok: true, notice: "claimed" } : result;
+    }
+    case "release": {
+      const result = await callCalendarRpc(supabase, "release_task", { task_id: intent.taskId });
+      return result.ok ? { ok: true, notice: "released" } : result;
+    }
+    case "complete": {
+      const result = await callCalendarRpc(supabase, "complete_task", {
+        task_id: intent.taskId,
+        thank_you_note: intent.thankYou ?? null,
+      });
+      return result.ok ? { ok: true, notice: intent.thankYou ? "thanked" : "completed" } : result;
+    }
+  }
+}
