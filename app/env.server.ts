@@ -15,6 +15,9 @@ const schema = z.object({
   APP_URL: z.string().url(),
   MAILBOX_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   EMAIL_FROM: z.preprocess(emptyToUndefined, z.string().default("Circle <circle@localhost>")),
+  // Optional: the bearer token a platform cron sends to POST /cron/digest. Without it that route is off
+  // (`npm run digest` still works).
+  CRON_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -63,7 +63,13 @@ export const ALLOWED_METHODS = ["GET", "HEAD", "POST"] as const;
  * servers (that route is protected by its secret token instead).
  */
 export const methodExceptions: Array<{ pathPrefix: string; methods: string[] }> = [];
-export const originCheckExemptPaths: string[] = [];
+export const originCheckExemptPaths: string[] = [
+  // RFC 8058 one-click unsubscribe: mail providers POST here from their own servers, without our
+  // Origin or any cookie; the signed token in the path is the only authority (unsubscribe.$token.tsx).
+  "/unsubscribe/",
+  // The platform cron (or pg_cron through pg_net) POSTs here with no Origin; CRON_SECRET guards it.
+  "/cron/digest",
+];
 
 export type RequestCheck =
   | { ok: true }

@@ -68,35 +68,120 @@ values ('00000000-0000-4000-b000-000000000001', 'jo@demo.test', 'supporter', 'fr
   '{practical,general,milestones}', encode(extensions.digest('demo-pending-invitation', 'sha256'), 'hex'),
   '00000000-0000-4000-a000-000000000001', now() - interval '2 days', now() + interval '5 days');
 
--- Tasks around today (times in the circle's zone). Rides to therapy are `health`: only Maria, Dr. Lee
--- and whoever Maria grants health see them.
-with circle as (select '00000000-0000-4000-b000-000000000001'::uuid as id, 'America/New_York' as tz),
-days as (select (current_date + d) as day, d from generate_series(-21, 27) as d)
-insert into public.tasks (id, circle_id, title, category, starts_at, ends_at, slots, created_by)
-select gen_random_uuid(), circle.id, t.title, t.category::public.sharing_category,
-  (days.day + t.at) at time zone circle.tz, (days.day + t.at + t.length) at time zone circle.tz, t.slots,
-  '00000000-0000-4000-a000-000000000002'
-from circle, days, (values
-  ('Ride to therapy with Dr. Lee', 'health', time '15:30', interval '2 hours', 1, 2),   -- Tuesdays
-  ('Dinner drop-off (no-contact, vegetarian)', 'practical', time '18:00', interval '30 minutes', 1, 1), -- Mondays
-  ('Dinner drop-off (no-contact, vegetarian)', 'practical', time '18:00', interval '30 minutes', 1, 4), -- Thursdays
-  ('Walk Biscuit (the dog)', 'practical', time '08:00', interval '45 minutes', 1, 3),   -- Wednesdays
-  ('Walk Biscuit (the dog)', 'practical', time '08:00', interval '45 minutes', 1, 6),   -- Saturdays
-  ('Weekly check-in call', 'general', time '19:00', interval '30 minutes', 1, 7)        -- Sundays
-) as t(title, category, at, length, slots, isodow)
+-- Tasks around today (times in the circle's zone, America/New_York). Rides to therapy are `health`:
+-- only Maria and Dr. Lee see them. The weekly check-in call is a series (wellbeing: Mom, Sam and Dr. Lee
+-- see it); meals and dog walks are one-off tasks. Past tasks were done by someone, about half of the
+-- coming ones are claimed, the rest need help.
+-- Members: c..02 Elena (Mom, coordinator), c..03 David (Dad), c..04 Leo (brother), c..05 Sam (peer),
+-- c..06 Dr. Lee.
+
+-- The two series, started three weeks ago; their occurrences are made below up to 8 weeks ahead.
+insert into public.task_series (id, circle_id, title, kind, category, notes, slots, frequency, repeat_every, weekdays,
+  first_date, until_date, all_day, start_time, duration_minutes, materialised_through, created_by, created_at)
+values
+  ('00000000-0000-4000-d000-000000000001', '00000000-0000-4000-b000-000000000001', 'Weekly check-in call',
+   'check_in_call', 'wellbeing', 'Twenty minutes on the phone: how the week went, nothing heavy.', 1, 'weekly', 1, '{7}',
+   current_date - 21 - extract(isodow from current_date)::int % 7, current_date + 180, false, '19:00', 30,
+   current_date + 56, '00000000-0000-4000-a000-000000000001', now() - interval '21 days'),
+  ('00000000-0000-4000-d000-000000000002', '00000000-0000-4000-b000-000000000001', 'Ride to therapy with Dr. Lee',
+   'ride', 'health', 'Pick-up at home 15:30; the session is 16:00-17:00 on Main Street.', 1, 'weekly', 1, '{2}',
+   current_date - 21, current_date + 120, false, '15:30', 120,
+   current_date + 56, '00000000-0000-4000-a000-000000000001', now() - interval '21 days');
+
+insert into public.tasks (circle_id, title, kind, category, notes, slots, starts_at, ends_at, series_id, series_date, created_by)
+select s.circle_id, s.title, s.kind, s.category, s.notes, s.slots, o.starts_at, o.ends_at, s.id, d, s.created_by
+from public.task_series s
+cross join lateral private.series_dates(s.frequency, s.repeat_every, s.weekdays, s.first_date, s.until_date,
+  s.occurrence_count) as d
+cross join lateral private.occurrence_times(s, d, 'America/New_York') as o
+where s.circle_id = '00000000-0000-4000-b000-000000000001' and d <= s.materialised_through;
+
+-- One-off tasks: dinners (no-contact, vegetarian) on Mondays and Thursdays, dog walks on Wednesdays
+-- and Saturdays.
+with days as (select (current_date + d) as day from generate_series(-21, 27) as d)
+insert into public.tasks (circle_id, title, kind, category, starts_at, ends_at, slots, location, notes,
+  contact_preference, dietary_needs, created_by)
+select '00000000-0000-4000-b000-000000000001', t.title, t.kind::public.task_kind, 'practical',
+  (days.day + t.at) at time zone 'America/New_York', (days.day + t.at + t.length) at time zone 'America/New_York',
+  1, t.location, t.notes, t.contact::public.contact_preference, t.dietary, '00000000-0000-4000-a000-000000000002'
+from days, (values
+  ('Dinner drop-off', 'meal', time '18:00', interval '30 minutes', 1, '12 Elm Street, the porch',
+   'Maria will text when she has it. Containers can stay; she will return them.', 'no_contact',
+   'Vegetarian, no mushrooms'),
+  ('Dinner drop-off', 'meal', time '18:00', interval '30 minutes', 4, '12 Elm Street, the porch',
+   'Maria will text when she has it. Containers can stay; she will return them.', 'no_contact',
+   'Vegetarian, no mushrooms'),
+  ('Walk Biscuit (the dog)', 'pet_care', time '08:00', interval '45 minutes', 3, '12 Elm Street',
+   'Lead and bags hang by the back door. He pulls towards the park.', null, null),
+  ('Walk Biscuit (the dog)', 'pet_care', time '08:00', interval '45 minutes', 6, '12 Elm Street',
+   'Lead and bags hang by the back door. He pulls towards the park.', null, null)
+) as t(title, kind, at, length, isodow, location, notes, contact, dietary)
 where extract(isodow from days.day) = t.isodow;
 
--- Past tasks were done by someone; about half of the coming ones are claimed.
+-- A few single needs in the coming days.
+insert into public.tasks (circle_id, title, kind, category, starts_at, ends_at, all_day, slots, location, notes,
+  contact_preference, created_by)
+values
+  ('00000000-0000-4000-b000-000000000001', 'Help sort the insurance paperwork', 'household', 'general',
+   (current_date + 3 + time '10:00') at time zone 'America/New_York',
+   (current_date + 3 + time '12:00') at time zone 'America/New_York', false, 2, '12 Elm Street',
+   'Two people make it go faster. Coffee provided.', null, '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-b000-000000000001', 'Groceries for the week', 'errand', 'practical',
+   (current_date + 2 + time '00:00') at time zone 'America/New_York',
+   (current_date + 3 + time '00:00') at time zone 'America/New_York', true, 1, null,
+   'The list is on the shared note; anything vegetarian is fine for the rest.', null,
+   '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-b000-000000000001', 'Afternoon visit: tea and a film', 'visit', 'practical',
+   (current_date + 5 + time '15:00') at time zone 'America/New_York',
+   (current_date + 5 + time '17:00') at time zone 'America/New_York', false, 1, '12 Elm Street',
+   null, 'happy_to_chat', '00000000-0000-4000-a000-000000000001');
+
+-- Who claimed what: past tasks by their usual helper; about half of the coming ones.
 insert into public.task_claims (task_id, circle_id, member_id, created_at)
 select t.id, t.circle_id,
-  case when t.category = 'health' then '00000000-0000-4000-c000-000000000002'::uuid
-       when t.title like 'Walk%' then '00000000-0000-4000-c000-000000000004'::uuid
-       when t.title like 'Weekly%' then '00000000-0000-4000-c000-000000000005'::uuid
-       else '00000000-0000-4000-c000-000000000003'::uuid end,
-  t.starts_at - interval '3 days'
+  case t.kind when 'meal' then '00000000-0000-4000-c000-000000000003'::uuid
+              when 'pet_care' then '00000000-0000-4000-c000-000000000004'::uuid
+              when 'check_in_call' then '00000000-0000-4000-c000-000000000005'::uuid
+              when 'household' then '00000000-0000-4000-c000-000000000002'::uuid end,
+  least(t.starts_at - interval '3 days', now())
 from public.tasks t
 where t.circle_id = '00000000-0000-4000-b000-000000000001'
-  and (t.starts_at < now() or (extract(doy from t.starts_at)::int % 2 = 0 and t.category <> 'health'));
+  and t.kind in ('meal', 'pet_care', 'check_in_call', 'household')
+  and (t.starts_at < now() or t.kind = 'household' or extract(doy from t.starts_at)::int % 2 = 0);
+
+-- Most past tasks are marked done; two carry a thank-you note from Maria.
+update public.tasks t set status = 'done', done_at = t.ends_at + interval '1 hour',
+  done_by = '00000000-0000-4000-a000-000000000001'
+where t.circle_id = '00000000-0000-4000-b000-000000000001' and t.ends_at < now() - interval '1 day'
+  and exists (select 1 from public.task_claims c where c.task_id = t.id);
+
+insert into public.task_thanks (task_id, circle_id, note, thanked_by)
+select t.id, t.circle_id, n.note, '00000000-0000-4000-a000-000000000001'
+from (values
+  ('meal', 'That lentil soup was perfect. Thank you, Dad.'),
+  ('check_in_call', 'Thank you for the call, Sam. It helped more than I said.')
+) as n(kind, note)
+cross join lateral (
+  select t.id, t.circle_id from public.tasks t
+   where t.circle_id = '00000000-0000-4000-b000-000000000001' and t.kind = n.kind::public.task_kind
+     and t.status = 'done'
+   order by t.starts_at desc limit 1
+) as t;
+
+-- Next week's check-in call falls on a family birthday: cancelled, with a word for Sam.
+update public.tasks t set status = 'cancelled', cancelled_at = now(),
+  cancelled_by = '00000000-0000-4000-a000-000000000001', cancel_note = 'Family birthday dinner that evening: talk the week after!'
+where t.id = (select t2.id from public.tasks t2
+               where t2.series_id = '00000000-0000-4000-d000-000000000001' and t2.starts_at > now() + interval '7 days'
+                 and exists (select 1 from public.task_claims c where c.task_id = t2.id)
+               order by t2.starts_at limit 1);
+
+-- An offer waiting for Maria's answer.
+insert into public.task_offers (circle_id, member_id, kind, category, message, starts_at, ends_at)
+values ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-c000-000000000004', 'household', 'practical',
+  'I can mow the lawn and clear the gutters on Saturday morning.',
+  (current_date + coalesce(nullif((13 - extract(isodow from current_date)::int) % 7, 0), 7) + time '09:00') at time zone 'America/New_York',
+  (current_date + coalesce(nullif((13 - extract(isodow from current_date)::int) % 7, 0), 7) + time '11:00') at time zone 'America/New_York');
 
 -- A handful of updates in different categories.
 insert into public.updates (circle_id, author_id, category, body, status, published_at, created_at)

@@ -20,6 +20,7 @@ const NOTICES: Record<string, (title: string) => string> = {
   cancelled: (title) => `“${title}” is cancelled. Anyone who had claimed it will see that.`,
   created: (title) => `“${title}” is on the calendar.`,
   updated: (title) => `“${title}” is updated.`,
+  "series-updated": () => "The series is updated from this date on.",
 };
 
 /** The line shown after a successful action (the notice key travels in the URL after a redirect). */

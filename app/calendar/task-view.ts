@@ -26,6 +26,8 @@ export type TaskSummary = {
   state: TaskState;
   /** Someone can still claim it: scheduled, not started, a spot free. */
   needsHelp: boolean;
+  /** Its day has come (in the circle's zone): a helper may mark it done. */
+  due: boolean;
   recurring: boolean;
   location: string | null;
 };

@@ -203,8 +203,13 @@ export async function callCalendarRpc<T>(
 // What pages show of a task
 // ---------------------------------------------------------------------------------------------------
 
+/** How helpers are named on tasks: "Sam (Sam from group)" reads badly, so a label naming them wins. */
+export function helperName(member: Pick<Member, "name" | "label">): string {
+  return member.label?.includes(member.name) ? member.label : memberTitle(member);
+}
+
 export function memberNames(members: Member[]): Map<string, string> {
-  return new Map(members.map((member) => [member.id, memberTitle(member)]));
+  return new Map(members.map((member) => [member.id, helperName(member)]));
 }
 
 export function summarise(
@@ -235,6 +240,7 @@ export function summarise(
     mine: task.task_claims.some((c) => c.member_id === opts.myMemberId),
     state,
     needsHelp: state === "open",
+    due: toLocalDate(new Date(task.starts_at), opts.timeZone) <= toLocalDate(opts.now, opts.timeZone),
     recurring: task.series_id !== null,
     location: task.location,
   };

@@ -148,7 +148,8 @@ export function TaskActionForms({
       </Form>,
     );
   }
-  const canComplete = task.state !== "done" && task.state !== "cancelled" && (task.mine || (canManage && task.taken > 0));
+  // Once its day has come: the helper, or (in lists) the person or a coordinator for a claimed task.
+  const canComplete = task.due && task.state !== "done" && task.state !== "cancelled" && (task.mine || (canManage && task.taken > 0));
   if (canComplete) {
     forms.push(
       <Form method="post" action={action} key="complete" preventScrollReset>

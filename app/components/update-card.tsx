@@ -39,22 +39,26 @@ export function UpdateCard({
   circleId,
   isOwner,
   personName,
+  headingLevel = 2,
 }: {
   item: FeedItem;
   circleId: string;
   isOwner: boolean;
-  /** The person's first name, for "Send Maria a note". */
+  /** The person's name, for "Send Maria a note". */
   personName: string;
+  /** 2 under a page's h1 (the feed); 3 inside a section with its own h2 (the circle's home). */
+  headingLevel?: 2 | 3;
 }) {
+  const Heading = headingLevel === 3 ? "h3" : "h2";
   const location = useLocation();
   const back = `${location.pathname}${location.search}#update-${item.id}`;
   const headingId = `update-${item.id}-title`;
   return (
     <article id={`update-${item.id}`} className="update-card" aria-labelledby={headingId}>
       <header className="update-meta">
-        <h3 id={headingId} className="update-author">
+        <Heading id={headingId} className="update-author">
           {item.authorName}
-        </h3>
+        </Heading>
         <p className="update-when">
           <time dateTime={item.publishedIso}>{item.published}</time>
           {item.edited ? <span className="muted"> · edited</span> : null}

@@ -193,7 +193,8 @@ function noticeFor(
   const invitation = found.invitations.find((i) => i.id === id);
   switch (done) {
     case "invited":
-      return invitation
+      // Once answered, the invitation's own state says more than "sent".
+      return invitation?.state === "pending"
         ? { tone: "success", section: "invitations", text: `Invitation sent to ${invitation.email}.` }
         : null;
     case "email-failed":

@@ -54,6 +54,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     : null;
   const url = new URL(request.url);
   const notice = url.searchParams.get("notice");
+  const kept = Number(url.searchParams.get("kept") ?? 0);
+  const keptText =
+    notice === "series-updated" && kept > 0
+      ? ` ${kept === 1 ? "One occurrence" : `${kept} occurrences`} that someone had claimed or that you had changed on its own kept its day and time; change ${kept === 1 ? "it" : "them"} one by one if needed.`
+      : "";
   return data(
     {
       circleId: circle.id,
@@ -75,7 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       whoText: claimersText(summary),
       thanks: task.thanks ? { note: task.thanks.note } : null,
       series,
-      notice: notice ? noticeText(notice, task.title) : null,
+      notice: notice ? `${noticeText(notice, task.title) ?? ""}${keptText}` || null : null,
     },
     { headers },
   );

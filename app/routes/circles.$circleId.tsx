@@ -49,7 +49,7 @@ export default function CircleLayout() {
           </Link>
         </p>
         <p className="muted circle-meta">
-          Your role: <strong>{ROLE_WORDS[me.role].label}</strong> · Times in {circle.zoneLabel}
+          Your role: <strong>{ROLE_WORDS[me.role].label}</strong> · Times shown in {circle.zoneLabel}
         </p>
       </div>
       <nav aria-label="Circle" className="subnav">

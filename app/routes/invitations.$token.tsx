@@ -191,6 +191,7 @@ export default function InvitationPage() {
 
   const role = ROLE_WORDS[details.role];
   const expired = state === "expired";
+  const wrongAccount = Boolean(signedInAs) && forCurrentUser === false;
 
   return (
     <article className="auth-card invitation" aria-labelledby="invitation-heading">
@@ -198,6 +199,23 @@ export default function InvitationPage() {
       <h1 id="invitation-heading">
         {details.inviterName} invited you to join “{details.circleName}”
       </h1>
+      {wrongAccount ? (
+        <div className="form-errors" role="alert">
+          <p>
+            This invitation was sent to <strong>{details.emailHint}</strong>. You are signed in as{" "}
+            <strong>{signedInAs}</strong>.
+          </p>
+          <p>
+            To accept it, sign out, then open the link from the email again and sign in (or create an account) with
+            the address it was sent to.
+          </p>
+          <Form method="post" action="/auth/sign-out">
+            <button type="submit" className="button button-small">
+              Sign out
+            </button>
+          </Form>
+        </div>
+      ) : null}
       <p>
         You are invited as <strong>{role.article}</strong>
         {details.label ? (
@@ -268,23 +286,7 @@ export default function InvitationPage() {
               </Form>
               <DeclineForm busy={busyWith === "decline"} inviterName={details.inviterName} compact />
             </div>
-          ) : (
-            <div className="form-errors" role="alert">
-              <p>
-                This invitation was sent to <strong>{details.emailHint}</strong>. You are signed in as{" "}
-                <strong>{signedInAs}</strong>.
-              </p>
-              <p>
-                To accept it, sign out, then open the link from the email again and sign in (or create an account)
-                with the address it was sent to.
-              </p>
-              <Form method="post" action="/auth/sign-out">
-                <button type="submit" className="button button-small">
-                  Sign out
-                </button>
-              </Form>
-            </div>
-          )}
+          ) : null}
         </>
       )}
     </article>

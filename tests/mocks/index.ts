@@ -5,4 +5,12 @@ import { resendHandlers } from "./resend";
 // Callers start it: server.listen({ onUnhandledRequest: "bypass" }).
 export const server = setupServer(...resendHandlers);
 
-export { clearSentEmails, sentEmails } from "./resend";
+export {
+  clearSentEmails,
+  failNextResendRequests,
+  resendRequests,
+  resetResendMock,
+  sentEmails,
+  type ResendFault,
+  type ResendRequest,
+} from "./resend";
