@@ -69,6 +69,9 @@ export function Layout({ children }: { children: ReactNode }) {
               </NavLink>
               {user ? (
                 <div className="user-menu">
+                  <NavLink to="/circles" className="nav-link">
+                    Your circles
+                  </NavLink>
                   <span className="user-email" title={user.email}>
                     <span className="visually-hidden">Signed in as </span>
                     {user.email}

@@ -185,6 +185,9 @@ export type FeedItem = {
   supportedByMe: boolean;
   /** For the person only: who sent support. */
   supporterNames: string[];
+  /** A check-in's reach-out requests: for the person, whom they asked; for a member, whether it was them. */
+  askedNames: string[];
+  askedMe: boolean;
 };
 
 const quote = (value: string) => `"${value.replace(/"/g, "")}"`;
@@ -242,9 +245,10 @@ async function toFeedItems(
 ): Promise<FeedItem[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [summary, supporters] = await Promise.all([
+  const [summary, supporters, asked] = await Promise.all([
     supportSummary(supabase, ids),
     options.isOwner ? supportersOf(supabase, ids) : Promise.resolve(new Map<string, string[]>()),
+    reachOutsOf(supabase, rows.filter((r) => r.check_in).map((r) => r.id)),
   ]);
   // Every published update speaks for the person; a coordinator's approved draft also names its writer.
   const owner = options.people.members.find((m) => m.role === "owner");
@@ -273,6 +277,11 @@ async function toFeedItems(
       supporters: summary.get(row.id)?.supporters ?? 0,
       supportedByMe: summary.get(row.id)?.supportedByMe ?? false,
       supporterNames: (supporters.get(row.id) ?? []).map((id) => options.people.byMemberId.get(id) ?? FORMER_MEMBER),
+      askedNames: options.isOwner
+        ? (asked.get(row.id) ?? []).map((id) => options.people.byMemberId.get(id) ?? FORMER_MEMBER)
+        : [],
+      // RLS shows a member only the requests made to them.
+      askedMe: !options.isOwner && (asked.get(row.id)?.length ?? 0) > 0,
     };
   });
 }
@@ -284,6 +293,17 @@ async function supportSummary(supabase: SupabaseClient, ids: string[]) {
     supported_by_me: boolean;
   }>;
   return new Map(rows.map((r) => [r.update_id, { supporters: r.supporters, supportedByMe: r.supported_by_me }]));
+}
+
+/** Member ids asked to reach out, by check-in: all of them for the person, oneself for a member (RLS). */
+async function reachOutsOf(supabase: SupabaseClient, ids: string[]) {
+  const byUpdate = new Map<string, string[]>();
+  if (ids.length === 0) return byUpdate;
+  const rows = unwrap(
+    await supabase.from("reach_out_requests").select("update_id, member_id").in("update_id", ids),
+  ) as Array<{ update_id: string; member_id: string }>;
+  for (const row of rows) byUpdate.set(row.update_id, [...(byUpdate.get(row.update_id) ?? []), row.member_id]);
+  return byUpdate;
 }
 
 /** Member ids who sent support, by update: the person reads them (RLS gives others their own only). */

@@ -194,3 +194,59 @@ from (values
   ('general', 'Biscuit has decided the postman is his best friend.', interval '3 days'),
   ('practical', 'Thank you for the meals! Vegetarian please, and no need to knock: the porch is fine.', interval '1 day')
 ) as u(category, body, ago);
+
+-- The updates side: a wellbeing update with a mood, check-ins (Sam was asked to reach out after the
+-- yellow one), support on a few updates, a note from Dad, Mom's draft waiting for Maria's approval, and
+-- Maria's support plan (crisis contacts for Mom and Dr. Lee only). Written as Maria, so that the audit
+-- log and the plan name her (auth.uid() reads these claims, as it does for a request).
+select set_config('request.jwt.claims', '{"sub":"00000000-0000-4000-a000-000000000001","role":"authenticated"}', false);
+insert into public.updates (id, circle_id, author_id, category, body, status, mood, check_in, audience, published_at, created_at)
+values
+  ('00000000-0000-4000-d000-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000001',
+   'wellbeing', 'Some better days this week. The walks with Biscuit help more than I expected.', 'published', 4, null, null,
+   now() - interval '9 days', now() - interval '9 days'),
+  ('00000000-0000-4000-d000-000000000002', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000001',
+   'wellbeing', 'Up and down today.', 'published', null, 'yellow', null, now() - interval '4 days', now() - interval '4 days'),
+  ('00000000-0000-4000-d000-000000000003', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000001',
+   'wellbeing', '', 'published', null, 'green', null, now() - interval '20 hours', now() - interval '20 hours'),
+  ('00000000-0000-4000-d000-000000000004', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000002',
+   'wellbeing', 'Maria would rather have texts than calls this week. She reads everything, even when she doesn''t answer.',
+   'pending', null, null, null, null, now() - interval '3 hours');
+
+insert into public.reach_out_requests (circle_id, update_id, member_id, created_at)
+values ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000002',
+  '00000000-0000-4000-c000-000000000005', now() - interval '4 days');
+
+insert into public.update_reactions (update_id, circle_id, member_id, created_at)
+select u.id, u.circle_id, m.member_id, u.published_at + interval '2 hours'
+from public.updates u,
+  (values ('00000000-0000-4000-c000-000000000002'::uuid), ('00000000-0000-4000-c000-000000000005')) as m(member_id)
+where u.id in ('00000000-0000-4000-d000-000000000001', '00000000-0000-4000-d000-000000000002')
+union all
+select u.id, u.circle_id, m.member_id, u.published_at + interval '1 hour'
+from public.updates u,
+  (values ('00000000-0000-4000-c000-000000000003'::uuid), ('00000000-0000-4000-c000-000000000004')) as m(member_id)
+where u.circle_id = '00000000-0000-4000-b000-000000000001' and u.category = 'milestones';
+
+insert into public.encouragement_notes (circle_id, author_member_id, update_id, body, created_at)
+select '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-c000-000000000003', u.id,
+  E'Proud of you, kiddo. Two weeks back at work is no small thing.\nDinner Thursday is on me.', u.published_at + interval '5 hours'
+from public.updates u
+where u.circle_id = '00000000-0000-4000-b000-000000000001' and u.category = 'milestones';
+
+insert into public.support_plan_sections (circle_id, kind, category, body, audience)
+values
+  ('00000000-0000-4000-b000-000000000001', 'what_helps', 'general',
+   E'Short walks with Biscuit. A text that doesn''t need an answer.\nMeals left on the porch, no need to knock.', null),
+  ('00000000-0000-4000-b000-000000000001', 'what_does_not_help', 'general',
+   'Advice about medication, or being told to think positive. Surprise visits.', null),
+  ('00000000-0000-4000-b000-000000000001', 'warning_signs', 'wellbeing',
+   'Sleeping less than five hours for a few nights in a row. Big spending plans. Not answering anyone for more than two days.', null),
+  ('00000000-0000-4000-b000-000000000001', 'crisis_contacts', 'wellbeing',
+   E'1. Dr. Lee (therapist), weekdays: 555-0142\n2. Mom (Elena)\n3. 988 Suicide & Crisis Lifeline: call or text 988',
+   array['00000000-0000-4000-c000-000000000002', '00000000-0000-4000-c000-000000000006']::uuid[]),
+  ('00000000-0000-4000-b000-000000000001', 'do_not_contact', 'wellbeing',
+   'Please don''t contact my ex, Chris, even in a crisis.', array['00000000-0000-4000-c000-000000000002']::uuid[]),
+  ('00000000-0000-4000-b000-000000000001', 'practical_arrangements', 'practical',
+   'Biscuit needs a walk morning and evening; Leo has the spare key. Rent and bills are paid automatically.', null);
+select set_config('request.jwt.claims', '', false);

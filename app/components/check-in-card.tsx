@@ -104,7 +104,7 @@ export function CheckInCard({
                   </li>
                 ))}
               </ul>
-              <div className="choice">
+              <div className="choice check-in-only">
                 <input
                   id={`${id}-only`}
                   type="checkbox"

@@ -4,7 +4,7 @@ import { useMemo } from "react";
 import { Calendar, luxonLocalizer, type EventProps, type ToolbarProps, type View } from "react-big-calendar";
 import { placeLabel, placeSearch, shiftDate, VIEW_LABELS, VIEWS, type CalendarPlace } from "~/calendar/navigation";
 import type { TaskSummary } from "~/calendar/task-view";
-import { toLocalDate, zonedInstant, type CalendarView } from "~/calendar/time";
+import { toLocalDate, toLocalDateTime, zonedInstant, type CalendarView } from "~/calendar/time";
 
 // react-big-calendar, shown in the circle's time zone whatever the browser's, weeks from Monday (so
 // that its grid is exactly the range the loader read, time.ts's rangeFor). Every control is a link
@@ -75,14 +75,34 @@ export function TaskCalendar({
   );
   // Noon of the shown date: the same local day in every zone the browser may be in.
   const date = useMemo(() => zonedInstant(place.date, "12:00", timeZone), [place.date, timeZone]);
-  const scrollToTime = useMemo(() => zonedInstant(place.date, "07:00", timeZone), [place.date, timeZone]);
+  // Week and day views show 07:00 to 21:00, widened to the hours of the tasks shown: the whole grid
+  // fits the page, with no scrolling box inside it.
+  const hours = useMemo(() => {
+    let first = 7;
+    let last = 21;
+    for (const task of tasks) {
+      if (task.allDay) continue;
+      const start = toLocalDateTime(new Date(task.startsAt), timeZone);
+      const end = toLocalDateTime(new Date(task.endsAt), timeZone);
+      if (start.slice(0, 10) !== end.slice(0, 10)) return { first: 0, last: 24 };
+      first = Math.min(first, Number(start.slice(11, 13)));
+      last = Math.max(last, Number(end.slice(11, 13)) + (end.slice(14, 16) === "00" ? 0 : 1));
+    }
+    return { first, last };
+  }, [tasks, timeZone]);
+  const min = useMemo(() => zonedInstant(place.date, `${String(hours.first).padStart(2, "0")}:00`, timeZone), [place.date, hours.first, timeZone]);
+  const max = useMemo(
+    () => zonedInstant(place.date, hours.last >= 24 ? "23:59" : `${String(hours.last).padStart(2, "0")}:00`, timeZone),
+    [place.date, hours.last, timeZone],
+  );
   const hrefFor = (next: Partial<CalendarPlace>) => placeSearch({ ...place, ...next }, today) || "?";
 
   const components = useMemo(() => {
     function EventLink({ event }: EventProps<CalendarEvent>) {
       return (
         <Link to={`/circles/${circleId}/tasks/${event.id}`} className="task-event-link">
-          <span className="task-event-state">{eventPrefix(event.task)}:</span> {event.title}
+          <span className="task-event-state">{eventPrefix(event.task)}:</span> <span className="task-event-title">{event.title}</span>
+          <span className="visually-hidden">, {event.task.when}</span>
         </Link>
       );
     }
@@ -145,8 +165,9 @@ export function TaskCalendar({
         tooltipAccessor={(event) => `${eventPrefix(event.task)}: ${event.title}, ${event.task.when}`}
         showAllEvents
         popup={false}
-        scrollToTime={scrollToTime}
-        formats={{ timeGutterFormat: "HH:mm", agendaTimeFormat: "HH:mm" }}
+        min={min}
+        max={max}
+        formats={{ timeGutterFormat: "HH:mm", agendaTimeFormat: "HH:mm", dayFormat: "EEE d" }}
         messages={{ noEventsInRange: "No tasks in these dates." }}
       />
     </div>

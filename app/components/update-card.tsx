@@ -71,6 +71,13 @@ export function UpdateCard({
         </p>
       </header>
       {item.body ? <UpdateText text={item.body} /> : null}
+      {item.askedMe ? (
+        <p className="update-asked">
+          <strong>{personName} asked you to reach out.</strong> A call, a message or a visit: whatever you usually do.
+        </p>
+      ) : item.askedNames.length > 0 ? (
+        <p className="update-audience muted">You asked {people(item.askedNames)} to reach out</p>
+      ) : null}
       {isOwner ? (
         <p className="update-audience muted">
           {item.audienceNames

@@ -1,24 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { displayNameOf, getOptionalUser } from "~/supabase.server";
+import { data, redirect } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import { getOptionalUser } from "~/supabase.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await getOptionalUser(request);
-  return data({ name: user ? displayNameOf(user) : null }, { headers });
+  // Signed in, the home page is your circles (or the form to start one).
+  if (user) throw redirect("/circles", { headers });
+  return data({ signedOut: true }, { headers });
 }
 
 export default function Index() {
-  const { name } = useLoaderData<typeof loader>();
-  if (name) {
-    return (
-      <section className="hero">
-        <h1>Welcome, {name}</h1>
-        <p>Your circles will appear here.</p>
-      </section>
-    );
-  }
-
   return (
     <>
       <section className="hero">

@@ -206,10 +206,11 @@ export default function InvitationPage() {
             <strong>{signedInAs}</strong>.
           </p>
           <p>
-            To accept it, sign out, then open the link from the email again and sign in (or create an account) with
-            the address it was sent to.
+            To accept it, sign out here and sign in (or create an account) with the address it was sent to;
+            you will come back to this page.
           </p>
           <Form method="post" action="/auth/sign-out">
+            <input type="hidden" name="redirectTo" value={page.path} />
             <button type="submit" className="button button-small">
               Sign out
             </button>

@@ -19,7 +19,7 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL((url) => url.pathname === "/");
+  await page.waitForURL((url) => url.pathname === "/circles");
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
   await checkA11y(page);
   await screenshot(page, "signed-in-home");
@@ -39,7 +39,7 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === "/");
+  await page.waitForURL((url) => url.pathname === "/circles");
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
   await checkA11y(page);
 

@@ -427,6 +427,19 @@ describe("session guard and sign out", () => {
     expect(await signedInUserEmail(after)).toBeNull();
   });
 
+  test("sign out returns to a same-origin page only", async () => {
+    const back = await run(
+      signOut.action as Handler,
+      post("/auth/sign-out", { redirectTo: "/invitations/abc" }, (await createAccount()).cookie),
+    );
+    expect(back.headers.get("Location")).toBe("/invitations/abc");
+    const away = await run(
+      signOut.action as Handler,
+      post("/auth/sign-out", { redirectTo: "https://evil.example/" }, (await createAccount()).cookie),
+    );
+    expect(away.headers.get("Location")).toBe("/");
+  });
+
   test("GET /auth/sign-out does not sign out", async () => {
     const { cookie } = await createAccount();
     const result = await run(signOut.loader as Handler, get("/auth/sign-out", cookie));

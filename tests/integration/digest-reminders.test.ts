@@ -1,0 +1,171 @@
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { runEmailJob } from "~/jobs/email-job.server";
+import { at, days, deliveries, hours, makeCircle, setPrefs, type Person } from "../helpers/digest-fixture";
+import { clientWithToken, closeSql, env, sql } from "../helpers/supabase";
+import { resetResendMock, sentEmails, server } from "../mocks";
+
+// Day-before reminders (circle's zone, pinned clock across Dublin's spring change) and the immediate
+// notices for the person and coordinators, through the (mocked) Resend.
+
+process.env.RESEND_API_KEY = "re_test_digest_reminders";
+
+beforeAll(() => server.listen({ onUnhandledRequest: "bypass" }));
+beforeEach(() => resetResendMock());
+afterAll(async () => {
+  server.close();
+  await closeSql();
+});
+
+const emailsTo = (person: Person) => sentEmails.filter((email) => email.to === person.email);
+
+async function asUser(person: Person) {
+  const token = await new SignJWT({ role: "authenticated", aud: "authenticated" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(person.userId)
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode(env("SUPABASE_JWT_SECRET")));
+  return clientWithToken(token);
+}
+
+describe("reminders the day before", () => {
+  // Sunday 29 March 2026 10:00 IST (09:00 UTC), the day Dublin moves to summer time; the day before is
+  // still on GMT, so 08:00 there is 08:00 UTC.
+  const taskStart = new Date("2026-03-29T09:00:00Z");
+  const claimedAt = new Date("2026-03-20T12:00:00Z");
+
+  async function setup() {
+    const circle = await makeCircle({ timeZone: "Europe/Dublin", ownerPrefs: { frequency: "off" } });
+    const sam = await circle.member("Sam", { prefs: { frequency: "off" } });
+    const tom = await circle.member("Tom", { prefs: { frequency: "off", hour: 18 } });
+    const dinner = await circle.task({
+      title: "Bring dinner",
+      kind: "meal",
+      startsAt: taskStart,
+      endsAt: new Date("2026-03-29T10:00:00Z"),
+      slots: 2,
+      location: "12 Oak Road",
+      contactPreference: "no_contact",
+    });
+    await circle.claim(dinner, sam, claimedAt);
+    await circle.claim(dinner, tom, claimedAt);
+    const run = (iso: string) => runEmailJob({ now: new Date(iso), circleIds: [circle.circleId], phases: ["recover", "reminders"] });
+    return { circle, sam, tom, dinner, run };
+  }
+
+  test("each helper, at their hour the day before, named with who else helps and the person's contact preference; once", async () => {
+    const { sam, tom, run } = await setup();
+
+    expect((await run("2026-03-28T07:59:00Z")).reminders.considered).toBe(0);
+    expect((await run("2026-03-28T08:00:00Z")).reminders).toMatchObject({ considered: 1, sent: 1 });
+    const [toSam] = emailsTo(sam);
+    expect(toSam.subject).toBe("Reminder: “Bring dinner” tomorrow");
+    expect(toSam.from).toBe("Maria's circle via Circle <circle@localhost>");
+    expect(toSam.text).toContain("When: Sun 29 Mar, 10:00–11:00 (Dublin time)");
+    expect(toSam.text).toContain("Where: 12 Oak Road");
+    expect(toSam.text).toContain("Also helping: Tom.");
+    expect(toSam.text).toContain("Maria's preference: No-contact drop-off. Leave it at the door; no need to knock or wait.");
+    expect(toSam.html).toContain("Also helping: Tom.");
+    expect(emailsTo(tom)).toEqual([]); // Tom's hour is 18:00
+
+    expect((await run("2026-03-28T18:00:00Z")).reminders.sent).toBe(1);
+    expect(emailsTo(tom)[0].text).toContain("Also helping: Sam.");
+    expect((await run("2026-03-28T20:00:00Z")).reminders.considered).toBe(0);
+    expect((await run("2026-03-29T07:00:00Z")).reminders.considered).toBe(0);
+    expect(sentEmails).toHaveLength(2);
+  });
+
+  test("not at all for a released claim, a claim made on the day, or a helper who can no longer see the task", async () => {
+    const { circle, sam, tom, dinner, run } = await setup();
+    const ana = await circle.member("Ana", { prefs: { frequency: "off" } });
+    const ride = await circle.task({ title: "Ride", startsAt: taskStart, slots: 3 });
+    await circle.claim(ride, ana, new Date("2026-03-29T07:00:00Z")); // on the day itself
+    await sql(`delete from public.task_claims where task_id = $1 and member_id = $2`, [dinner, sam.memberId]); // released
+    await sql(`delete from public.sharing_grants where member_id = $1`, [tom.memberId]); // consent withdrawn
+
+    const report = await run("2026-03-28T20:00:00Z");
+    expect(report.reminders.sent).toBe(0);
+    expect(sentEmails).toEqual([]);
+    expect(await deliveries([circle.circleId])).toEqual([]);
+  });
+
+  test("a reminder taken over after a crash is not sent once its claim was released", async () => {
+    const { circle, sam, dinner, run } = await setup();
+    await sql(`update public.email_preferences set digest_hour = 18 where member_id = $1`, [sam.memberId]);
+    await expect(
+      runEmailJob({
+        now: new Date("2026-03-28T18:00:00Z"),
+        circleIds: [circle.circleId],
+        phases: ["reminders"],
+        afterSend: () => {
+          throw new Error("killed");
+        },
+      }),
+    ).rejects.toThrow("killed");
+    await sql(`delete from public.task_claims where task_id = $1 and member_id = $2`, [dinner, sam.memberId]);
+    const rows = await deliveries([circle.circleId]);
+    expect(rows.map((row) => row.member_id)).not.toContain(sam.memberId); // went with the claim
+    const after = await run("2026-03-28T19:00:00Z");
+    expect(after.recover.sent + after.reminders.sent).toBe(1); // Tom's, sent again under the same key
+    expect(sentEmails.filter((email) => email.to === sam.email)).toHaveLength(1); // the one before the crash only
+  });
+});
+
+describe("immediate notices for the person and coordinators", () => {
+  async function setup() {
+    const circle = await makeCircle({ ownerPrefs: { frequency: "off" } });
+    const cora = await circle.member("Cora", { role: "coordinator", categories: ["practical", "health"], prefs: { frequency: "off" } });
+    const colm = await circle.member("Colm", { role: "coordinator", categories: ["practical"], prefs: { frequency: "off" } });
+    const sam = await circle.member("Sam", { categories: ["practical", "health"], prefs: { frequency: "off" } });
+    const run = () => runEmailJob({ circleIds: [circle.circleId], phases: ["notices"] });
+    return { circle, cora, colm, sam, run };
+  }
+
+  test("a claim: the person and the coordinators who can see the task are told, once; a health task only those with the grant", async () => {
+    const { circle, cora, colm, sam, run } = await setup();
+    const now = new Date();
+    const dinner = await circle.task({ title: "Bring dinner", startsAt: at(now, days(3)) });
+    const ride = await circle.task({ title: "Ride to therapy", category: "health", startsAt: at(now, days(4)) });
+    await (await asUser(sam)).rpc("claim_task", { task_id: dinner }).throwOnError();
+    await (await asUser(sam)).rpc("claim_task", { task_id: ride }).throwOnError();
+
+    const report = await run();
+    expect(report.notices).toMatchObject({ sent: 5, rejected: 0 });
+    expect(emailsTo(circle.owner).map((e) => e.subject).sort()).toEqual([
+      expect.stringMatching(/^Sam will help with “Bring dinner” \(\w{3} \d+ \w{3}\)$/),
+      expect.stringMatching(/^Sam will help with “Ride to therapy”/),
+    ]);
+    expect(emailsTo(cora)).toHaveLength(2);
+    expect(emailsTo(colm).map((e) => e.subject)).toEqual([expect.stringContaining("Bring dinner")]);
+    expect(emailsTo(sam)).toEqual([]); // nobody is told about what they did themselves
+    const notice = emailsTo(colm)[0];
+    expect(notice.headers?.["List-Unsubscribe"]).toMatch(/^<.+\/unsubscribe\/[A-Za-z0-9_-]+>$/);
+    expect(notice.text).toContain(`/circles/${circle.circleId}/tasks/${dinner}`);
+
+    expect((await run()).notices.considered).toBe(0);
+    expect(sentEmails).toHaveLength(5);
+  });
+
+  test("a release less than 48 hours before: told; more than 48 hours before, or by someone else: not", async () => {
+    const { circle, cora, colm, sam, run } = await setup();
+    const now = new Date();
+    await setPrefs(colm, circle.circleId, { frequency: "off", notifyClaimed: false, notifyReleased: false });
+    await setPrefs(cora, circle.circleId, { frequency: "off", notifyClaimed: false });
+    await setPrefs(circle.owner, circle.circleId, { frequency: "off", notifyClaimed: false });
+    const soon = await circle.task({ title: "Walk the dog", startsAt: at(now, hours(30)) });
+    const later = await circle.task({ title: "Mow the lawn", startsAt: at(now, days(5)) });
+    const other = await circle.task({ title: "Pick up prescriptions", startsAt: at(now, hours(20)) });
+    const samClient = await asUser(sam);
+    for (const task of [soon, later, other]) await samClient.rpc("claim_task", { task_id: task }).throwOnError();
+    await samClient.rpc("release_task", { task_id: soon }).throwOnError();
+    await samClient.rpc("release_task", { task_id: later }).throwOnError();
+    // Cora releases Sam's claim herself: she knows.
+    await (await asUser(cora)).rpc("release_task", { task_id: other, member_id: sam.memberId }).throwOnError();
+
+    await run();
+    expect(emailsTo(circle.owner).map((e) => e.subject)).toEqual([expect.stringMatching(/^“Walk the dog” \(.+\) needs a helper again$/)]);
+    expect(emailsTo(cora).map((e) => e.subject)).toEqual([expect.stringContaining("Walk the dog")]);
+    expect(emailsTo(colm)).toEqual([]); // turned off
+    expect(emailsTo(circle.owner)[0].text).toContain("Sam can no longer do “Walk the dog”, which starts in less than 48 hours.");
+  });
+});
