@@ -24,6 +24,11 @@ export function contentSecurityPolicy({ nonce, dev, appUrl }: CspOptions): strin
     "script-src": ["'self'", `'nonce-${nonce}'`],
     // Vite injects CSS as <style> elements while developing; the build links .css files.
     "style-src": dev ? ["'self'", "'unsafe-inline'"] : ["'self'"],
+    // Style ATTRIBUTES only (not <style> elements, not scripts): react-big-calendar positions the
+    // events of the server-rendered calendar with style="top: …; height: …" attributes, which the
+    // browser would otherwise drop. An injected style attribute cannot run code, and React escapes
+    // everything it renders, so this opens nothing for scripts (they stay nonce-only).
+    "style-src-attr": ["'unsafe-inline'"],
     "img-src": ["'self'", "data:"],
     "font-src": ["'self'"],
     "connect-src": dev ? ["'self'", hmrSocket, "ws://localhost:*", "ws://127.0.0.1:*"] : ["'self'"],

@@ -1,6 +1,6 @@
 import { Link, useNavigate } from "@remix-run/react";
 import { DateTime } from "luxon";
-import { useMemo } from "react";
+import { cloneElement, isValidElement, useEffect, useMemo, useRef, type ReactElement, type ReactNode } from "react";
 import { Calendar, luxonLocalizer, type EventProps, type ToolbarProps, type View } from "react-big-calendar";
 import { placeLabel, placeSearch, shiftDate, VIEW_LABELS, VIEWS, type CalendarPlace } from "~/calendar/navigation";
 import type { TaskSummary } from "~/calendar/task-view";
@@ -24,6 +24,44 @@ function zonedDateTime(timeZone: string): typeof DateTime {
     min: DateTime.min,
     max: DateTime.max,
   } as unknown as typeof DateTime;
+}
+
+/**
+ * react-big-calendar wraps each week/day event in a div with role="button" and tabindex, around our
+ * link: two nested controls for one task. The wrapper hook lets us drop the div's role and tab stop
+ * (already in the server's HTML), so the link is the one control.
+ */
+function EventWrapper({ children }: { children?: ReactNode }) {
+  if (!isValidElement(children)) return <>{children}</>;
+  return cloneElement(children as ReactElement<Record<string, unknown>>, { role: undefined, tabIndex: undefined });
+}
+
+/**
+ * react-big-calendar marks its month and week grids up with table roles that do not hold together
+ * (rows without cells, column headers outside rows), which screen readers announce as a broken
+ * table. Without those roles the grid reads as plain text, each task being a link that says what it
+ * is, its state and its time; the list view is the calendar's accessible form. Runs after every
+ * change the calendar makes to its own markup.
+ */
+function useCalendarAria() {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = ref.current;
+    if (!root) return;
+    const sweep = () => {
+      for (const el of root.querySelectorAll(".rbc-month-view, .rbc-time-view, .rbc-month-view [role], .rbc-time-view [role]")) {
+        el.removeAttribute("role");
+        el.removeAttribute("aria-sort");
+        if (el.matches(".rbc-month-view")) el.removeAttribute("aria-label");
+      }
+      root.dataset.ready = "true";
+    };
+    sweep();
+    const observer = new MutationObserver(sweep);
+    observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ["role", "aria-sort"] });
+    return () => observer.disconnect();
+  }, []);
+  return ref;
 }
 
 const STATE_WORDS: Record<TaskSummary["state"], string> = {
@@ -60,6 +98,7 @@ export function TaskCalendar({
   timeZone: string;
 }) {
   const navigate = useNavigate();
+  const ariaRef = useCalendarAria();
   const localizer = useMemo(() => luxonLocalizer(zonedDateTime(timeZone), { firstDayOfWeek: 1 }), [timeZone]);
   const events = useMemo<CalendarEvent[]>(
     () =>
@@ -140,13 +179,13 @@ export function TaskCalendar({
         </div>
       );
     }
-    return { event: EventLink, toolbar: Toolbar };
+    return { event: EventLink, toolbar: Toolbar, eventWrapper: EventWrapper };
     // hrefFor reads place and today only.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [circleId, place.view, place.date, place.filter, today]);
 
   return (
-    <div className={`task-calendar task-calendar--${place.view}`}>
+    <div ref={ariaRef} className={`task-calendar task-calendar--${place.view}`}>
       <Calendar<CalendarEvent>
         localizer={localizer}
         culture="en-GB"

@@ -23,13 +23,10 @@ export type EmailContext = {
 
 const COLORS = { ink: "#1f2a2e", muted: "#4a5a60", accent: "#2f5d62", line: "#d9d4c7", page: "#f4f1ea", card: "#ffffff", warn: "#7a4b00" };
 
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+  return value.replace(/[&<>"']/g, (char) => ENTITIES[char]);
 }
 
 /** One line, no control characters: safe for a subject or a display name. */
@@ -42,7 +39,25 @@ export function oneLine(value: string, max = 150): string {
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const quoted = (title: string, max = 60) => `“${oneLine(title, max)}”`;
 
+// The members of a circle see the same tasks and updates: each date is worded once per run, not once
+// per email (Intl formatting is the slowest part of rendering 20,000 digests).
+const words = new Map<string, string>();
+
+function remember(key: string, make: () => string): string {
+  let value = words.get(key);
+  if (value === undefined) {
+    if (words.size >= 10_000) words.clear();
+    value = make();
+    words.set(key, value);
+  }
+  return value;
+}
+
 export function taskWhen(task: Pick<EmailTask, "starts_at" | "ends_at" | "all_day">, timeZone: string): string {
+  return remember(`when|${task.starts_at}|${task.ends_at}|${task.all_day}|${timeZone}`, () => wordTaskTime(task, timeZone));
+}
+
+function wordTaskTime(task: Pick<EmailTask, "starts_at" | "ends_at" | "all_day">, timeZone: string): string {
   const start = new Date(task.starts_at);
   if (task.all_day && task.ends_at) return `${formatRangeInZone(start, new Date(task.ends_at), timeZone, { allDay: true })} (all day)`;
   if (task.ends_at) return formatRangeInZone(start, new Date(task.ends_at), timeZone);
@@ -128,12 +143,12 @@ function taskCard(task: EmailTask & { claimed?: number }, ctx: EmailContext, cir
 
 function updateCard(update: DigestUpdate, ctx: EmailContext, circleId: string, timeZone: string): Part {
   const category = CATEGORY_WORDS[update.category].label.toLowerCase();
-  const day = formatDay(update.published_at, timeZone, ctx.now);
+  const day = remember(`day|${update.published_at}|${timeZone}|${ctx.now.getUTCFullYear()}`, () => formatDay(update.published_at, timeZone, ctx.now));
   const headline = `${oneLine(update.author, 80)} shared ${/^[aeiou]/.test(category) ? "an" : "a"} ${category} update · ${day}`;
   const private_ = update.category === "health" || update.category === "wellbeing";
   const title = !private_ && update.title ? oneLine(update.title, 200) : null;
   const body = !private_ && update.body ? update.body.trim() : null;
-  const link = emailLinks.circle(ctx.appUrl, circleId);
+  const link = emailLinks.updates(ctx.appUrl, circleId);
   const readLabel = private_ ? "Read it in Circle (not shown in emails)" : "Read it in Circle";
   const html = card(
     `<p style="margin:0;color:${COLORS.muted};font-size:15px;">${escapeHtml(headline)}</p>` +

@@ -373,22 +373,29 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
 
   // 4. Digests ----------------------------------------------------------------------------------------
   if (phases.has("digests")) {
-    let after: string | null = null;
-    for (;;) {
-      if (outOfTime()) break;
+    // The next page is asked for as soon as this one has arrived (keyset: it starts after this page's
+    // last member), so the database works on it while this one is rendered and sent.
+    const fetchPage = (after: string | null) => {
       const now = clock();
-      const raw: unknown[] = await rpc("email_job_digests", {
+      const page = rpc<unknown[]>("email_job_digests", {
         p_now: now.toISOString(),
         p_after: after,
         p_limit: pageSize,
         p_force: options.force ?? false,
         p_circle_ids: circleIds,
-      });
+      }).then((raw) => ({ raw, now }));
+      page.catch(() => {}); // awaited below; this only keeps an abandoned prefetch from being "unhandled"
+      return page;
+    };
+    let next: ReturnType<typeof fetchPage> | null = outOfTime() ? null : fetchPage(null);
+    while (next) {
+      const { raw, now } = await next;
       if (raw.length === 0) break;
+      const last = z.object({ member_id: z.string().uuid() }).parse(raw[raw.length - 1]).member_id;
+      next = raw.length === pageSize && !outOfTime() ? fetchPage(last) : null;
       const claimables: Claimable[] = [];
       for (const item of raw) {
         const content = DigestContentSchema.parse(item);
-        after = content.member_id;
         report.digests.considered++;
         if (!digestHasNews(content)) {
           report.digests.empty++;
@@ -407,7 +414,6 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         claimables.push(outgoing(digestEmail(content, now)));
       }
       await deliver(claimables);
-      if (raw.length < pageSize) break;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 
 export const meta: MetaFunction = () => [
   { title: "Crisis lines and support · Circle" },
@@ -39,6 +40,12 @@ export default function Resources() {
           .
         </li>
         <li>
+          <strong>Prefer to text?</strong>
+          In the US, text HOME to <a href="sms:741741">741741</a> (Crisis Text Line). In the UK, text SHOUT
+          to <a href="sms:85258">85258</a>. In Ireland, text HELLO to <a href="sms:50808">50808</a>. All free,
+          any time.
+        </li>
+        <li>
           <strong>Other countries</strong>
           Find a free, confidential helpline near you at{" "}
           <a href="https://findahelpline.com" rel="noreferrer">
@@ -68,6 +75,24 @@ export default function Resources() {
           .
         </li>
       </ul>
+
+      <h2>If you are worried about someone in your circle</h2>
+      <ul className="resource-list">
+        <li>
+          <strong>Reach out, and ask directly.</strong>
+          Asking someone whether they are thinking about suicide does not put the idea in their head; it
+          tells them they can talk to you. Listen without judging, and stay with them if you can.
+        </li>
+        <li>
+          <strong>Help them connect.</strong>
+          Offer to call a crisis line together, or to contact the people in their support plan. If they
+          are in immediate danger, call the emergency number.
+        </li>
+      </ul>
     </article>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

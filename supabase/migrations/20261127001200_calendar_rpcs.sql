@@ -541,7 +541,7 @@ comment on function private.series_chain(uuid) is 'A series and its successors.'
  *     longer in the rule it stays as a one-off task, for the person to cancel if it is not needed;
  *   - edited one by one: keeps its date, time and details; takes the new category and audience;
  *   - started, done or cancelled: left exactly as it is.
- * When from_date is the series' first date the series is changed in place; otherwise it is split: the
+ * When from_date is the series' first occurrence the series is changed in place; otherwise it is split: the
  * old one stops before from_date and a new one (previous_series_id = the old) starts on it.
  * Returns {series_id, updated, created, removed, kept_claimed, kept_edited}.
  */
@@ -599,7 +599,9 @@ begin
   update public.task_series s set stopped_from = s.first_date
    where s.id in (select private.series_chain(old_series.id)) and s.id <> old_series.id;
 
-  if update_task_series.from_date <= old_series.first_date then
+  -- Nothing of the series comes before from_date: change it in place rather than leave an empty one.
+  if coalesce((select min(d) from private.series_rule_dates(old_series) as d), old_series.first_date)
+     >= update_task_series.from_date then
     update public.task_series s set
       title = btrim(update_task_series.title), kind = update_task_series.kind, category = update_task_series.category,
       location = nullif(btrim(update_task_series.location), ''), notes = nullif(btrim(update_task_series.notes), ''),

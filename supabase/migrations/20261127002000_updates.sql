@@ -430,7 +430,7 @@ begin
     perform private.raise_error('plan_section_too_long', '22023', 'Keep a section to 5,000 characters or fewer.');
   end if;
   if tg_op = 'UPDATE' then
-    new.updated_by := auth.uid();
+    new.updated_by := coalesce(auth.uid(), new.updated_by);
   end if;
   return new;
 end;
@@ -728,8 +728,9 @@ comment on function public.preview_support_plan(uuid) is
 
 /**
  * Everything of a circle as one JSON document, for the person (owner only): the circle, members,
- * grants, invitations (never token hashes), tasks, claims, updates, support, notes, reach-outs, the
- * support plan and the audit log. Invoker: the owner may read all of it through RLS anyway.
+ * grants, invitations (never token hashes), tasks (with the calendar's series, thanks and offers),
+ * claims, updates, support, notes, reach-outs, the support plan and the audit log. Invoker: the owner
+ * may read all of it through RLS anyway.
  */
 create function public.export_circle(circle_id uuid) returns jsonb
 language plpgsql stable security invoker set search_path = '' as $$
@@ -737,10 +738,21 @@ language plpgsql stable security invoker set search_path = '' as $$
 declare
   the_circle public.circles;
   cid uuid := export_circle.circle_id;
+  calendar jsonb := '{}';
+  calendar_table text;
+  part jsonb;
 begin
   perform private.require_owner(cid, 'circle_not_found');
   select * into the_circle from public.circles c where c.id = cid;
-  return jsonb_build_object(
+  -- The calendar's own tables, when present (calendar_feeds is left out: it holds secrets).
+  foreach calendar_table in array array['task_series', 'task_thanks', 'task_offers'] loop
+    if to_regclass('public.' || calendar_table) is not null then
+      execute format('select coalesce(jsonb_agg(to_jsonb(x)), ''[]'') from public.%I x where x.circle_id = $1', calendar_table)
+        into part using cid;
+      calendar := calendar || jsonb_build_object(calendar_table, part);
+    end if;
+  end loop;
+  return calendar || jsonb_build_object(
     'format', 'recovery-circle-export/1',
     'exported_at', now(),
     'circle', to_jsonb(the_circle),

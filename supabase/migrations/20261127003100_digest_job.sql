@@ -69,10 +69,14 @@ comment on function private.scope_as(uuid, uuid) is
 
 /**
  * One page of the members whose digest is due at p_now (all members not turned off when p_force),
- * after member id p_after (keyset), each with what their digest would say: open tasks they could claim
- * in the next 7 days (unclaimed first), their own upcoming tasks, and the updates published since their
+ * after member id p_after (keyset), with what each digest would say: open tasks they could claim in
+ * the next 7 days (unclaimed first), their own upcoming tasks, and the updates published since their
  * last digest. Health and wellbeing update text is never returned; other text only when the circle
  * chose full text. Members with nothing to say come back too, with empty lists.
+ *
+ * Set-based: the page's tasks and updates are read once per circle and returned once
+ * ({members: [...], tasks: {id: task}, updates: {id: update}}); each member lists the ids the consent
+ * rule lets them see (at most 20 of each, with the totals).
  */
 create function public.email_job_digests(
   p_now timestamptz,
@@ -80,13 +84,14 @@ create function public.email_job_digests(
   p_limit integer default 500,
   p_force boolean default false,
   p_circle_ids uuid[] default null
-) returns setof jsonb
+) returns jsonb
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   due record;
   member_ids uuid[] := '{}';
   periods text[] := '{}';
   scopes private.viewer_scope[] := '{}';
+  result jsonb;
 begin
   if p_now is null or p_limit is null or p_limit not between 1 and 2000 then
     perform private.fail('invalid_page', 'p_now and a limit between 1 and 2000 are required.');
@@ -114,7 +119,6 @@ begin
     scopes := scopes || private.scope_as(due.user_id, due.circle_id);
   end loop;
 
-  return query
   with page as (
     select i, member_ids[i] as member_id, periods[i] as period, scopes[i] as scope
       from pg_catalog.generate_subscripts(member_ids, 1) as i
@@ -134,66 +138,68 @@ begin
       join public.profiles pr on pr.id = m.user_id
       left join public.circle_email_settings s on s.circle_id = m.circle_id
       left join public.email_preferences ep on ep.member_id = m.id
-  )
-  select jsonb_build_object(
-    'member_id', r.member_id, 'circle_id', r.circle_id, 'user_id', r.user_id, 'role', r.role,
-    'email', r.email, 'name', r.display_name, 'circle_name', r.circle_name, 'time_zone', r.time_zone,
-    'period', r.period, 'frequency', r.frequency, 'since', r.since, 'update_text', r.update_text,
-    'open_tasks', coalesce(open.items, '[]'), 'open_count', coalesce(open.total, 0),
-    'my_tasks', coalesce(mine.items, '[]'),
-    'updates', coalesce(news.items, '[]'), 'update_count', coalesce(news.total, 0))
-  from recipients r
-  left join lateral (
-    select (jsonb_agg(x.item order by x.claimed > 0, x.starts_at, x.id) filter (where x.n <= 20)) as items,
-           count(*) as total
-      from (
-        select private.task_json(t) || jsonb_build_object('claimed', cl.n) as item,
-               cl.n as claimed, t.starts_at, t.id,
-               row_number() over (order by cl.n > 0, t.starts_at, t.id) as n
-          from public.tasks t
-         cross join lateral (select count(*)::int as n, bool_or(tc.member_id = r.member_id) as mine
-                               from public.task_claims tc where tc.task_id = t.id) cl
-         where t.circle_id = r.circle_id
-           and t.starts_at <= p_now + interval '7 days'
-           -- Still claimable, as private.task_is_past has it (timed: until it starts; all-day: until its
-           -- day is over), but at the job's clock.
-           and case when t.all_day then coalesce(t.ends_at, t.starts_at + interval '1 day') else t.starts_at end > p_now
-           and t.status = 'scheduled'
-           and cl.n < t.slots and not coalesce(cl.mine, false)
-           and private.consent_allows(r.scope, t.circle_id, t.category, t.audience)
-      ) x
-  ) open on true
-  left join lateral (
-    select jsonb_agg(private.task_json(t) order by t.starts_at, t.id) as items
-      from public.task_claims tc
-      join public.tasks t on t.id = tc.task_id
-     where tc.member_id = r.member_id
-       and t.starts_at <= p_now + interval '7 days'
+  ), page_circles as (
+    select distinct r.circle_id, r.update_text from recipients r
+  ), circle_tasks as (
+    -- Tasks still claimable (as private.task_is_past has it: timed until they start, all-day until their
+    -- day is over, at the job's clock) within 7 days, with who claimed them.
+    select t.id, t.circle_id, t.category, t.audience, t.slots, t.starts_at,
+           coalesce(cl.n, 0) as claimed, coalesce(cl.members, '{}') as claimants,
+           private.task_json(t) || jsonb_build_object('claimed', coalesce(cl.n, 0)) as item
+      from page_circles pc
+      join public.tasks t on t.circle_id = pc.circle_id
+      left join lateral (select count(*)::int as n, array_agg(tc.member_id) as members
+                           from public.task_claims tc where tc.task_id = t.id) cl on true
+     where t.starts_at <= p_now + interval '7 days'
        and case when t.all_day then coalesce(t.ends_at, t.starts_at + interval '1 day') else t.starts_at end > p_now
        and t.status = 'scheduled'
-       and private.consent_allows(r.scope, t.circle_id, t.category, t.audience)
-  ) mine on true
-  left join lateral (
-    select (jsonb_agg(x.item order by x.published_at desc) filter (where x.n <= 20)) as items, count(*) as total
-      from (
-        select jsonb_build_object(
-                 'id', u.id, 'category', u.category, 'published_at', u.published_at,
-                 'author', coalesce(ap.display_name, 'Someone'),
-                 -- Never the text of health or wellbeing updates; others only when the circle chose full text.
-                 'body', case when u.category in ('health', 'wellbeing') then null
-                              when r.update_text = 'full' then u.body end) as item,
-               u.published_at,
-               row_number() over (order by u.published_at desc) as n
-          from public.updates u
-          left join public.profiles ap on ap.id = u.author_id
-         where u.circle_id = r.circle_id
-           and u.status = 'published'
-           and u.published_at > r.since and u.published_at <= p_now
-           and u.author_id is distinct from r.user_id
-           and private.update_visible(r.scope, u.circle_id, u.category, u.audience, u.status, u.author_id)
-      ) x
-  ) news on true
-  order by r.member_id;
+  ), circle_updates as (
+    select u.id, u.circle_id, u.category, u.audience, u.status, u.author_id, u.published_at,
+           jsonb_build_object(
+             'id', u.id, 'category', u.category, 'published_at', u.published_at,
+             'author', coalesce(ap.display_name, 'Someone'),
+             -- Never the text of health or wellbeing updates; others only when the circle chose full text.
+             'body', case when u.category in ('health', 'wellbeing') then null
+                          when pc.update_text = 'full' then u.body end) as item
+      from page_circles pc
+      join public.updates u on u.circle_id = pc.circle_id
+      left join public.profiles ap on ap.id = u.author_id
+     where u.status = 'published'
+       and u.published_at > p_now - interval '7 days' and u.published_at <= p_now
+  ), per_member as (
+    select r.*,
+           array(select ct.id from circle_tasks ct
+                  where ct.circle_id = r.circle_id and ct.claimed < ct.slots and not (r.member_id = any (ct.claimants))
+                    and private.consent_allows(r.scope, ct.circle_id, ct.category, ct.audience)
+                  order by ct.claimed > 0, ct.starts_at, ct.id) as open_ids,
+           array(select ct.id from circle_tasks ct
+                  where ct.circle_id = r.circle_id and r.member_id = any (ct.claimants)
+                    and private.consent_allows(r.scope, ct.circle_id, ct.category, ct.audience)
+                  order by ct.starts_at, ct.id) as my_ids,
+           array(select cu.id from circle_updates cu
+                  where cu.circle_id = r.circle_id and cu.published_at > r.since
+                    and cu.author_id is distinct from r.user_id
+                    and private.update_visible(r.scope, cu.circle_id, cu.category, cu.audience, cu.status, cu.author_id)
+                  order by cu.published_at desc, cu.id) as update_ids
+      from recipients r
+  ), members as (
+    select pm.*, (pm.open_ids)[1:20] as open_shown, (pm.update_ids)[1:20] as updates_shown from per_member pm
+  )
+  select jsonb_build_object(
+    'members', coalesce((select jsonb_agg(jsonb_build_object(
+        'member_id', m.member_id, 'circle_id', m.circle_id, 'user_id', m.user_id, 'role', m.role,
+        'email', m.email, 'name', m.display_name, 'circle_name', m.circle_name, 'time_zone', m.time_zone,
+        'period', m.period, 'frequency', m.frequency, 'since', m.since, 'update_text', m.update_text,
+        'open_ids', to_jsonb(m.open_shown), 'open_count', cardinality(m.open_ids),
+        'my_ids', to_jsonb(m.my_ids),
+        'update_ids', to_jsonb(m.updates_shown), 'update_count', cardinality(m.update_ids))
+        order by m.member_id) from members m), '[]'),
+    'tasks', coalesce((select jsonb_object_agg(ct.id, ct.item) from circle_tasks ct
+                        where exists (select 1 from members m where ct.id = any (m.open_shown) or ct.id = any (m.my_ids))), '{}'),
+    'updates', coalesce((select jsonb_object_agg(cu.id, cu.item) from circle_updates cu
+                          where exists (select 1 from members m where cu.id = any (m.updates_shown))), '{}'))
+    into result;
+  return result;
 end;
 $$;
 comment on function public.email_job_digests(timestamptz, uuid, integer, boolean, uuid[]) is

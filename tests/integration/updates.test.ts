@@ -432,6 +432,11 @@ describe("export", () => {
     expect(doc.encouragement_notes).toHaveLength(1);
     expect(doc.task_claims).toHaveLength(1);
     expect((doc.audit_log as unknown[]).length).toBeGreaterThan(5);
+    // The calendar's tables come along when the calendar is installed.
+    const [calendar] = await sql<{ present: boolean }>(`select to_regclass('public.task_series') is not null as present`);
+    if (calendar.present) {
+      for (const key of ["task_series", "task_thanks", "task_offers"]) expect(Array.isArray(doc[key]), key).toBe(true);
+    }
     const text = JSON.stringify(doc);
     expect(text).not.toContain("token_hash");
     expect(text).not.toContain(f.otherCircleId);

@@ -1,0 +1,202 @@
+// npm run bench:digest: how fast the email job builds digests, and how much memory it holds.
+//
+// Starts a private local stack (fresh database, free ports; your dev stack is not touched), seeds
+// 2,000 circles with 10 members each (20,000 members, plus the 2,000 owners), tasks over the next two
+// weeks with some claimed, and a few updates, with plain SQL. Then runs the job exactly as
+// `npm run digest -- --dry-run --now` does (every member due, everything computed through the
+// database's consent rule and rendered, nothing written or sent) and prints digests per second and
+// this process's peak RSS, sampled along the way to show it does not grow with the number of members.
+// Targets (issue 6): at least 1,000 digests/s, peak RSS under 300 MB and flat.
+//
+// Options: BENCH_CIRCLES / BENCH_MEMBERS_PER_CIRCLE / BENCH_TASKS_PER_CIRCLE change the sizes,
+// BENCH_PAGE_SIZE the members per database page (default 500).
+
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { startStack, type RunningStack } from "../../supabase/local/stack";
+
+const CIRCLES = Number(process.env.BENCH_CIRCLES ?? 2_000);
+const MEMBERS_PER_CIRCLE = Number(process.env.BENCH_MEMBERS_PER_CIRCLE ?? 10);
+const TASKS_PER_CIRCLE = Number(process.env.BENCH_TASKS_PER_CIRCLE ?? 30);
+const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 500);
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function seed(db: pg.Client) {
+  const started = Date.now();
+  await db.query("select setseed(0.42)");
+  await db.query("begin");
+  await db.query(
+    `insert into auth.users (id, aud, role, email, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
+     select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'authenticated', 'authenticated',
+            'bench-' || i || '@example.test', now(), jsonb_build_object('display_name', 'Bench ' || i), now(), now()
+       from generate_series(1, $1::int) i`,
+    [CIRCLES * (1 + MEMBERS_PER_CIRCLE)],
+  );
+  // Zones on both sides of the world, so local dates and hours differ between circles.
+  await db.query(
+    `insert into public.circles (id, name, owner_id, time_zone)
+     select ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Circle ' || c,
+            ('00000000-0000-4000-8000-' || lpad(to_hex(c), 12, '0'))::uuid,
+            (array['Europe/Dublin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'])[1 + c % 4]
+       from generate_series(1, $1::int) c`,
+    [CIRCLES],
+  );
+  await db.query(
+    `insert into public.circle_members (circle_id, user_id, role, joined_at)
+     select c.id, c.owner_id, 'owner', now() - interval '60 days' from public.circles c`,
+  );
+  await db.query(
+    `insert into public.circle_members (id, circle_id, user_id, role, relationship, label, joined_at)
+     select ('00000000-0000-4000-a000-' || lpad(to_hex((c - 1) * $2 + k), 12, '0'))::uuid,
+            ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid,
+            ('00000000-0000-4000-8000-' || lpad(to_hex($1 + (c - 1) * $2 + k), 12, '0'))::uuid,
+            (case when k = 1 then 'coordinator' else 'supporter' end)::public.member_role,
+            'friend', 'Member ' || k, now() - interval '30 days'
+       from generate_series(1, $1::int) c, generate_series(1, $2::int) k`,
+    [CIRCLES, MEMBERS_PER_CIRCLE],
+  );
+  await db.query(
+    `insert into public.sharing_grants (member_id, circle_id, category)
+     select m.id, m.circle_id, cat
+       from public.circle_members m
+      cross join unnest(enum_range(null::public.sharing_category)) cat
+      where m.role <> 'owner' and (cat in ('practical', 'general') or random() < 0.4)`,
+  );
+  await db.query(
+    `insert into public.tasks (circle_id, title, category, starts_at, ends_at, slots, audience, kind, location, created_by)
+     select x.circle_id, 'Task ' || x.t || ': bring something round',
+            (array['practical','practical','practical','practical','practical','practical',
+                   'general','milestones','wellbeing','health'])[1 + floor(random() * 10)::int]::public.sharing_category,
+            x.s, x.s + interval '1 hour', 1 + floor(random() * 3)::int,
+            case when random() < 0.1 then array(
+              select m.id from public.circle_members m
+               where m.circle_id = x.circle_id and m.role <> 'owner' order by random() limit 2) end,
+            'meal', case when random() < 0.5 then '12 Oak Road' end, x.owner_id
+       from (select c.id as circle_id, c.owner_id, t,
+                    date_trunc('hour', now() - interval '2 days' + random() * interval '16 days') as s
+               from public.circles c cross join generate_series(1, $1::int) t) x`,
+    [TASKS_PER_CIRCLE],
+  );
+  // About a third of the tasks have a helper (whoever can see them is not checked here: it does not
+  // change the cost, and the digest still applies the consent rule to every task it lists).
+  await db.query(
+    `insert into public.task_claims (task_id, circle_id, member_id, created_at)
+     select t.id, t.circle_id,
+            ('00000000-0000-4000-a000-' || lpad(to_hex((c.n - 1) * $1 + 1 + floor(random() * $1)::int), 12, '0'))::uuid,
+            now() - interval '3 days'
+       from public.tasks t
+       join (select id, row_number() over (order by id) as n from public.circles) c on c.id = t.circle_id
+      where random() < 0.33`,
+    [MEMBERS_PER_CIRCLE],
+  );
+  await db.query(
+    `insert into public.updates (circle_id, author_id, category, body, status, published_at)
+     select c.id, c.owner_id,
+            (array['general','milestones','wellbeing','health'])[1 + floor(random() * 4)::int]::public.sharing_category,
+            'A short update about the week, with a few words more.', 'published',
+            now() - random() * interval '6 days'
+       from public.circles c cross join generate_series(1, 4)`,
+  );
+  await db.query(`insert into public.circle_email_settings (circle_id, update_text)
+                  select id, 'full' from public.circles where random() < 0.5`);
+  await db.query("commit");
+  await db.query("analyze");
+  const counts = await db.query(
+    `select (select count(*) from public.circles) as circles,
+            (select count(*) from public.circle_members) as members,
+            (select count(*) from public.tasks) as tasks,
+            (select count(*) from public.task_claims) as claims,
+            (select count(*) from public.updates) as updates`,
+  );
+  console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s:`, counts.rows[0]);
+}
+
+async function run(stack: RunningStack) {
+  const db = new pg.Client(stack.databaseUrl);
+  await db.connect();
+  try {
+    await seed(db);
+  } finally {
+    await db.end();
+  }
+
+  Object.assign(process.env, {
+    SUPABASE_URL: stack.url,
+    SUPABASE_ANON_KEY: stack.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    SUPABASE_JWT_SECRET: stack.jwtSecret,
+    MAILBOX_URL: stack.mailboxUrl,
+    APP_URL: "https://circle.example",
+    SESSION_SECRET: "bench-session-secret-at-least-32-characters",
+    RESEND_API_KEY: "",
+  });
+  const { runEmailJob } = await import("~/jobs/email-job.server");
+  const total = CIRCLES * (1 + MEMBERS_PER_CIRCLE);
+
+  // Warm-up (plans, JIT of the renderer) on a few circles, not counted.
+  await runEmailJob({ dryRun: true, force: true, phases: ["digests"], circleIds: ["00000000-0000-4000-9000-000000000001"] });
+  global.gc?.();
+
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const checkpoints: Array<{ built: number; rss: number }> = [];
+  let built = 0;
+  let bytes = 0;
+  const started = process.hrtime.bigint();
+  const report = await runEmailJob({
+    dryRun: true,
+    force: true,
+    phases: ["digests"],
+    pageSize: PAGE_SIZE,
+    onDryRun: (entry) => {
+      built++;
+      bytes += entry.subject.length;
+      if (built % Math.ceil(total / 8) === 0) checkpoints.push({ built, rss: process.memoryUsage().rss });
+    },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+
+  const perSecond = report.digests.considered / seconds;
+  console.log(
+    `\n${report.digests.considered} members due (${CIRCLES} circles): ${built} digests built, ${report.digests.empty} with nothing to say, ` +
+      `in ${seconds.toFixed(1)} s`,
+  );
+  console.log(`RSS before the run (this process also hosts the local stack's auth service, gateway and mailbox): ${mb(baseline)}`);
+  console.log(`RSS while building: ${checkpoints.map((c) => `${c.built}: ${mb(c.rss)}`).join(", ")}`);
+  const rates = perSecond >= 1000;
+  const memory = peak < 300 * 1024 * 1024;
+  const first = checkpoints[0]?.rss ?? peak;
+  const last = checkpoints[checkpoints.length - 1]?.rss ?? peak;
+  const flat = last - first < 50 * 1024 * 1024;
+  console.log(`digests/s ${perSecond.toFixed(0)} (target >= 1000) ${rates ? "OK" : "MISSED"}`);
+  console.log(`peak RSS  ${mb(peak)} (target < 300 MB) ${memory ? "OK" : "MISSED"}`);
+  console.log(`RSS growth from the first to the last eighth: ${mb(last - first)} ${flat ? "flat: OK" : "GROWING"}`);
+  if (bytes === 0) throw new Error("nothing was built");
+  return rates && memory && flat;
+}
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-digest-"));
+  await chmod(dir, 0o755); // Postgres runs as its own user when we are root.
+  let ok = false;
+  try {
+    console.log("starting a private local stack ...");
+    const stack = await startStack({ dataDir: path.join(dir, "db"), ports: { db: 0, gateway: 0 }, siteUrl: "http://localhost:3000", seedNewDatabase: false });
+    try {
+      ok = await run(stack);
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  process.exit(ok ? 0 : 1);
+}
+
+void main();
