@@ -1,7 +1,7 @@
 import { Link, useNavigate } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { cloneElement, isValidElement, useEffect, useMemo, useRef, type ReactElement, type ReactNode } from "react";
-import { Calendar, luxonLocalizer, type EventProps, type ToolbarProps, type View } from "react-big-calendar";
+import { Calendar, luxonLocalizer, type EventProps, type EventWrapperProps, type ToolbarProps, type View } from "react-big-calendar";
 import { placeLabel, placeSearch, shiftDate, VIEW_LABELS, VIEWS, type CalendarPlace } from "~/calendar/navigation";
 import type { TaskSummary } from "~/calendar/task-view";
 import { toLocalDate, toLocalDateTime, zonedInstant, type CalendarView } from "~/calendar/time";
@@ -31,7 +31,7 @@ function zonedDateTime(timeZone: string): typeof DateTime {
  * link: two nested controls for one task. The wrapper hook lets us drop the div's role and tab stop
  * (already in the server's HTML), so the link is the one control.
  */
-function EventWrapper({ children }: { children?: ReactNode }) {
+function EventWrapper({ children }: EventWrapperProps<CalendarEvent> & { children?: ReactNode }) {
   if (!isValidElement(children)) return <>{children}</>;
   return cloneElement(children as ReactElement<Record<string, unknown>>, { role: undefined, tabIndex: undefined });
 }

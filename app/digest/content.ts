@@ -61,6 +61,43 @@ export const DigestContentSchema = z.object({
 });
 export type DigestContent = z.infer<typeof DigestContentSchema>;
 
+/**
+ * A page of digests as email_job_digests returns it: each task and update once, and for each member
+ * the ids the consent rule lets them see (see digestsOfPage).
+ */
+export const DigestPageSchema = z.object({
+  members: z.array(
+    DigestContentSchema.omit({ open_tasks: true, my_tasks: true, updates: true }).extend({
+      open_ids: z.array(uuid),
+      my_ids: z.array(uuid),
+      update_ids: z.array(uuid),
+    }),
+  ),
+  tasks: z.record(EmailTaskSchema.extend({ claimed: z.number().int() })),
+  updates: z.record(DigestUpdateSchema),
+});
+export type DigestPage = z.infer<typeof DigestPageSchema>;
+
+/** Each member's digest content, from a page. */
+export function digestsOfPage(page: DigestPage): DigestContent[] {
+  const task = (id: string) => {
+    const found = page.tasks[id];
+    if (!found) throw new Error(`email_job_digests left out task ${id}`);
+    return found;
+  };
+  const update = (id: string) => {
+    const found = page.updates[id];
+    if (!found) throw new Error(`email_job_digests left out update ${id}`);
+    return found;
+  };
+  return page.members.map(({ open_ids, my_ids, update_ids, ...member }) => ({
+    ...member,
+    open_tasks: open_ids.map(task),
+    my_tasks: my_ids.map(task),
+    updates: update_ids.map(update),
+  }));
+}
+
 export const ReminderContentSchema = z.object({
   ...Recipient,
   claim_id: uuid,

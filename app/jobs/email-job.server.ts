@@ -3,8 +3,9 @@ import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import WebSocket from "ws";
 import { z } from "zod";
 import {
-  DigestContentSchema,
+  DigestPageSchema,
   digestHasNews,
+  digestsOfPage,
   NoticeEventSchema,
   ReminderContentSchema,
   type DigestContent,
@@ -375,27 +376,38 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
   if (phases.has("digests")) {
     // The next page is asked for as soon as this one has arrived (keyset: it starts after this page's
     // last member), so the database works on it while this one is rendered and sent.
+    let limit = pageSize;
+    const ask = async (after: string | null, now: Date): Promise<unknown> => {
+      try {
+        return await rpc<unknown>("email_job_digests", {
+          p_now: now.toISOString(),
+          p_after: after,
+          p_limit: limit,
+          p_force: options.force ?? false,
+          p_circle_ids: circleIds,
+        });
+      } catch (error) {
+        // A page that hits the statement timeout (a busy database): half as many members, again.
+        if ((error as { code?: string }).code !== "57014" || limit <= 25) throw error;
+        limit = Math.ceil(limit / 2);
+        log(`digests: page timed out, asking for ${limit} members at a time`);
+        return ask(after, now);
+      }
+    };
     const fetchPage = (after: string | null) => {
       const now = clock();
-      const page = rpc<unknown[]>("email_job_digests", {
-        p_now: now.toISOString(),
-        p_after: after,
-        p_limit: pageSize,
-        p_force: options.force ?? false,
-        p_circle_ids: circleIds,
-      }).then((raw) => ({ raw, now }));
+      const page = ask(after, now).then((raw) => ({ contents: digestsOfPage(DigestPageSchema.parse(raw)), now, asked: limit }));
       page.catch(() => {}); // awaited below; this only keeps an abandoned prefetch from being "unhandled"
       return page;
     };
     let next: ReturnType<typeof fetchPage> | null = outOfTime() ? null : fetchPage(null);
     while (next) {
-      const { raw, now } = await next;
-      if (raw.length === 0) break;
-      const last = z.object({ member_id: z.string().uuid() }).parse(raw[raw.length - 1]).member_id;
-      next = raw.length === pageSize && !outOfTime() ? fetchPage(last) : null;
+      const { contents, now, asked } = await next;
+      if (contents.length === 0) break;
+      const last = contents[contents.length - 1].member_id;
+      next = contents.length === asked && !outOfTime() ? fetchPage(last) : null;
       const claimables: Claimable[] = [];
-      for (const item of raw) {
-        const content = DigestContentSchema.parse(item);
+      for (const content of contents) {
         report.digests.considered++;
         if (!digestHasNews(content)) {
           report.digests.empty++;

@@ -260,7 +260,8 @@ export default function Drafts() {
         </section>
       ) : null}
 
-      <p>
+      <p className="page-actions">
+        {!isOwner ? <Link to={`${base}/new`}>Draft an update</Link> : null}
         <Link to={base}>Back to updates</Link>
       </p>
     </div>

@@ -20,7 +20,7 @@ async function fetchFeed(t: string) {
 }
 
 function events(text: string): VEvent[] {
-  return Object.values(ical.sync.parseICS(text)).filter((item): item is VEvent => item.type === "VEVENT");
+  return Object.values(ical.sync.parseICS(text)).filter((item): item is VEvent => item?.type === "VEVENT");
 }
 
 const textOf = (value: unknown) => (typeof value === "object" && value && "val" in value ? (value as { val: string }).val : value);
