@@ -54,6 +54,19 @@ describe("audit sentences", () => {
     [event("updates_paused", { subject_member_id: null }), asMaria, "You turned on “Take a break”: updates are paused for everyone"],
     [event("settings_changed", { subject_member_id: null, details: { coordinators_can_invite: true } }), asMaria, "You allowed coordinators to invite supporters"],
     [event("grant_added", { actor_id: "someone-gone", subject_member_id: "gone", details: { category: "general" } }), asMaria, "Someone shared general news with a former member"],
+    [event("update_approved", { details: { category: "general" } }), asSam, "Maria published your draft update"],
+    [event("update_declined", { details: { category: "general" } }), asMaria, "You decided not to publish Sam's draft update"],
+    [
+      event("plan_section_shared", { subject_member_id: null, details: { section: "crisis_contacts", category: "wellbeing", audience: ["m1"] } }),
+      asMaria,
+      "You shared “Who to contact in a crisis” of the support plan as wellbeing updates, for chosen people only",
+    ],
+    [
+      event("plan_section_sharing_changed", { subject_member_id: null, details: { section: "what_helps", category: "general", audience: null } }),
+      asMaria,
+      "You changed who sees “What helps” of the support plan: now general news",
+    ],
+    [event("plan_section_removed", { subject_member_id: null, details: { section: "do_not_contact" } }), asMaria, "You removed “Who not to contact” from the support plan"],
     [event("something_new", { subject_member_id: null }), asMaria, "You made a change (something new)"],
   ])("%#: %s", (e, names, expected) => {
     expect(auditSentence(e, names)).toBe(expected);

@@ -1,4 +1,5 @@
 import { CATEGORY_WORDS, categoryList, isCategory, ROLE_WORDS, sortCategories, type Role } from "~/consent";
+import { planSection } from "~/updates";
 
 // audit_events rows as sentences ("Maria shared wellbeing updates with you"), for the activity log and
 // "What is shared with me". Pure, so that the wording is unit-tested without a database.
@@ -46,6 +47,8 @@ export function auditSentence(event: AuditEvent, names: AuditNames): string {
   const email = text(details.email) ?? "someone";
   const category = isCategory(details.category) ? CATEGORY_WORDS[details.category].noun : "a category";
   const categories = Array.isArray(details.categories) ? sortCategories(details.categories) : [];
+  const section = planSection(String(details.section))?.title ?? "a section";
+  const audience = Array.isArray(details.audience) ? ", for chosen people only" : "";
 
   switch (event.action) {
     case "circle_created":
@@ -83,6 +86,16 @@ export function auditSentence(event: AuditEvent, names: AuditNames): string {
       if (details.coordinators_can_invite === true) return `${Actor} allowed coordinators to invite supporters`;
       if (details.coordinators_can_invite === false) return `${Actor} stopped coordinators from inviting people`;
       return `${Actor} changed the circle's settings`;
+    case "update_approved":
+      return `${Actor} published ${subject === "you" ? "your" : `${subject}'s`} draft update`;
+    case "update_declined":
+      return `${Actor} decided not to publish ${subject === "you" ? "your" : `${subject}'s`} draft update`;
+    case "plan_section_shared":
+      return `${Actor} shared “${section}” of the support plan as ${category}${audience}`;
+    case "plan_section_sharing_changed":
+      return `${Actor} changed who sees “${section}” of the support plan: now ${category}${audience}`;
+    case "plan_section_removed":
+      return `${Actor} removed “${section}” from the support plan`;
     default:
       return `${Actor} made a change (${event.action.replaceAll("_", " ")})`;
   }

@@ -22,7 +22,8 @@ export type Circle = {
 
 export type Member = {
   id: string;
-  user_id: string;
+  /** null once the person deleted their account; the row stays for history as "Former member". */
+  user_id: string | null;
   role: Role;
   relationship: string | null;
   label: string | null;
@@ -118,6 +119,7 @@ type MemberRow = Omit<Member, "name"> & { profile: { display_name: string } | nu
 
 function toMember(row: MemberRow): Member {
   const { profile, ...rest } = row;
+  if (rest.user_id === null) return { ...rest, name: "Former member" };
   return { ...rest, name: profile?.display_name ?? "Someone" };
 }
 

@@ -40,11 +40,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     .filter((row): row is MyCircle & { circle: NonNullable<MyCircle["circle"]> } => row.circle !== null)
     .map((row) => ({ ...row.circle, role: row.role }))
     .sort((a, b) => Number(b.role === "owner") - Number(a.role === "owner") || a.name.localeCompare(b.name));
-  const left = new URL(request.url).searchParams.get("left") === "1";
+  const search = new URL(request.url).searchParams;
+  const left = search.get("left") === "1";
+  const deleted = search.get("deleted") === "1";
   return data(
     {
       circles,
       left,
+      deleted,
       suggestedName: `${displayNameOf(user)}'s circle`,
       timeZones: timeZoneOptions(new Date()),
       defaultTimeZone: DEFAULT_TIME_ZONE,
@@ -77,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Circles() {
-  const { circles, left, suggestedName, timeZones, defaultTimeZone } = useLoaderData<typeof loader>();
+  const { circles, left, deleted, suggestedName, timeZones, defaultTimeZone } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors;
   const navigation = useNavigation();
@@ -88,6 +91,7 @@ export default function Circles() {
     <div className="page-narrow">
       <h1>{hasCircles ? "Your circles" : "Start your circle"}</h1>
       {left ? <Notice>You left the circle. It no longer appears here.</Notice> : null}
+      {deleted ? <Notice>The circle and everything in it were deleted.</Notice> : null}
       {hasCircles ? (
         <ul className="card-list" aria-label="Your circles">
           {circles.map((circle) => (

@@ -87,7 +87,6 @@ create function public.email_job_digests(
 ) returns json
 language plpgsql volatile security definer set search_path = '' as $$
 declare
-  due record;
   member_ids uuid[] := '{}';
   periods text[] := '{}';
   scopes private.viewer_scope[] := '{}';
@@ -97,31 +96,30 @@ begin
   if p_now is null or p_limit is null or p_limit not between 1 and 2000 then
     perform private.fail('invalid_page', 'p_now and a limit between 1 and 2000 are required.');
   end if;
-  for due in
-    select m.id, m.user_id, m.circle_id, (p_now at time zone c.time_zone)::date::text as period
-      from public.circle_members m
-      join public.circles c on c.id = m.circle_id
-      left join public.email_preferences p on p.member_id = m.id
-     where m.status = 'active'
-       and (p_after is null or m.id > p_after)
-       and (p_circle_ids is null or m.circle_id = any (p_circle_ids))
-       and coalesce(p.digest_frequency, 'weekly') <> 'off'
-       and (p_force or private.digest_is_due(p_now at time zone c.time_zone, coalesce(p.digest_frequency, 'weekly'),
-                                             coalesce(p.digest_weekday, 1::smallint), coalesce(p.digest_hour, 8::smallint)))
-       and not exists (
-         select 1 from private.email_deliveries d
-          where d.member_id = m.id and d.circle_id = m.circle_id and d.kind = 'digest'
-            and d.period = (p_now at time zone c.time_zone)::date::text)
-     order by m.id
-     limit p_limit
-  loop
-    member_ids := member_ids || due.id;
-    periods := periods || due.period;
-    scopes := scopes || private.scope_as(due.user_id, due.circle_id);
-    if not (due.circle_id = any (circle_ids)) then
-      circle_ids := circle_ids || due.circle_id;
-    end if;
-  end loop;
+  -- The page, with each member's scope (one statement: appending to arrays in a loop is quadratic).
+  select coalesce(array_agg(d.id order by d.id), '{}'),
+         coalesce(array_agg(d.period order by d.id), '{}'),
+         coalesce(array_agg(private.scope_as(d.user_id, d.circle_id) order by d.id), '{}'),
+         coalesce(array_agg(distinct d.circle_id), '{}')
+    into member_ids, periods, scopes, circle_ids
+    from (
+      select m.id, m.user_id, m.circle_id, (p_now at time zone c.time_zone)::date::text as period
+        from public.circle_members m
+        join public.circles c on c.id = m.circle_id
+        left join public.email_preferences p on p.member_id = m.id
+       where m.status = 'active'
+         and (p_after is null or m.id > p_after)
+         and (p_circle_ids is null or m.circle_id = any (p_circle_ids))
+         and coalesce(p.digest_frequency, 'weekly') <> 'off'
+         and (p_force or private.digest_is_due(p_now at time zone c.time_zone, coalesce(p.digest_frequency, 'weekly'),
+                                               coalesce(p.digest_weekday, 1::smallint), coalesce(p.digest_hour, 8::smallint)))
+         and not exists (
+           select 1 from private.email_deliveries d
+            where d.member_id = m.id and d.circle_id = m.circle_id and d.kind = 'digest'
+              and d.period = (p_now at time zone c.time_zone)::date::text)
+       order by m.id
+       limit p_limit
+    ) d;
 
   with recipients as materialized (
     select x.member_id, x.period, x.scope, m.circle_id, m.user_id, m.role, u.email, pr.display_name,

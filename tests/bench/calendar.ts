@@ -1,0 +1,380 @@
+// npm run bench:calendar: the month view of the calendar under load, against PostgREST alone.
+//
+// Starts a private local stack (fresh database, free ports; your dev stack is not touched), seeds the
+// large data set of the RLS bench (2,000 circles, 20,000 members, 200,000 tasks) plus one circle whose
+// calendar holds 2,000 tasks over two years (claims, series, all-day and cancelled tasks among them),
+// builds the app and serves it in production mode from a second process, signs a member in through
+// the real sign-in form, then measures with autocannon (20 connections):
+//   - the month-view page GET /circles/<id>/calendar (every loader of the document: root, the circle
+//     frame, the calendar), as that member;
+//   - a direct PostgREST request for the same month's tasks (the same select, with claims), with the
+//     member's JWT.
+// Targets (issue 4): page p95 under 100 ms and at most 3x the PostgREST request's p95; the calendar
+// route's JavaScript under 200 KB gzip (what the browser loads for the page: entry, root, the circle
+// frame and the calendar route, with the chunks they import).
+//
+// Options: --no-build reuses build/; BENCH_CIRCLES / BENCH_MEMBERS_PER_CIRCLE / BENCH_TASKS_PER_CIRCLE
+// change the background data, BENCH_SECONDS the length of each run, BENCH_CONNECTIONS the load.
+
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { SignJWT } from "jose";
+import pg from "pg";
+import { rangeFor, toLocalDate } from "../../app/calendar/time";
+import { freePort, waitFor } from "../../supabase/local/net";
+import { startStack } from "../../supabase/local/stack";
+
+const CIRCLES = Number(process.env.BENCH_CIRCLES ?? 2_000);
+const MEMBERS_PER_CIRCLE = Number(process.env.BENCH_MEMBERS_PER_CIRCLE ?? 10);
+const TASKS_PER_CIRCLE = Number(process.env.BENCH_TASKS_PER_CIRCLE ?? 100);
+const CALENDAR_TASKS = 2_000;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const BUILD = !process.argv.includes("--no-build");
+const TIME_ZONE = "America/New_York";
+const PASSWORD = "bench-password-1";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const CIRCLE_ID = "00000000-0000-4000-b000-00000000c0de";
+const OWNER_ID = "00000000-0000-4000-a000-00000000c0de";
+const PROBE_ID = "00000000-0000-4000-a000-00000000c0d1";
+
+/** The RLS bench's background: many circles with members, grants and tasks, as in tests/bench/rls.ts. */
+async function seedBackground(db: pg.Client) {
+  await db.query("select setseed(0.42)");
+  await db.query(
+    `insert into auth.users (id, aud, role, email, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
+     select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'authenticated', 'authenticated',
+            'bench-' || i || '@example.test', now(), jsonb_build_object('display_name', 'Bench ' || i), now(), now()
+       from generate_series(1, $1::int) i`,
+    [CIRCLES * (1 + MEMBERS_PER_CIRCLE)],
+  );
+  await db.query(
+    `insert into public.circles (id, name, owner_id, time_zone)
+     select ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Circle ' || c,
+            ('00000000-0000-4000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Europe/Dublin'
+       from generate_series(1, $1::int) c`,
+    [CIRCLES],
+  );
+  await db.query(`insert into public.circle_members (circle_id, user_id, role) select c.id, c.owner_id, 'owner' from public.circles c`);
+  await db.query(
+    `insert into public.circle_members (id, circle_id, user_id, role, relationship, label, status, ended_at)
+     select ('00000000-0000-4000-a000-' || lpad(to_hex((c - 1) * $2 + k), 12, '0'))::uuid,
+            ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid,
+            ('00000000-0000-4000-8000-' || lpad(to_hex($1 + (c - 1) * $2 + k), 12, '0'))::uuid,
+            (case when k = 1 then 'coordinator' else 'supporter' end)::public.member_role,
+            'friend', 'Member ' || k,
+            (case when k % 20 = 0 then 'left' else 'active' end)::public.member_status,
+            case when k % 20 = 0 then now() end
+       from generate_series(1, $1::int) c, generate_series(1, $2::int) k`,
+    [CIRCLES, MEMBERS_PER_CIRCLE],
+  );
+  await db.query(
+    `insert into public.sharing_grants (member_id, circle_id, category)
+     select m.id, m.circle_id, cat from public.circle_members m
+      cross join unnest(enum_range(null::public.sharing_category)) cat
+      where m.role <> 'owner' and m.status = 'active' and (cat in ('practical', 'general') or random() < 0.4)`,
+  );
+  await db.query(
+    `insert into public.tasks (circle_id, title, category, starts_at, ends_at, slots, created_by)
+     select x.circle_id, 'Task ' || x.t,
+            (array['practical','practical','practical','practical','practical','practical',
+                   'general','milestones','wellbeing','health'])[1 + floor(random() * 10)::int]::public.sharing_category,
+            x.s, x.s + interval '1 hour', 1 + floor(random() * 3)::int, x.owner_id
+       from (select c.id as circle_id, c.owner_id, t,
+                    date_trunc('hour', now() - interval '182 days' + random() * interval '365 days') as s
+               from public.circles c cross join generate_series(1, $1::int) t) x`,
+    [TASKS_PER_CIRCLE],
+  );
+}
+
+/**
+ * The measured circle: the person, a coordinator, the probe supporter (practical and general) and a
+ * dozen more members; 2,000 tasks over two years around today, a third of them claimed, with kinds,
+ * places, notes, all-day and cancelled ones, and two weekly series.
+ */
+async function seedCalendarCircle(db: pg.Client) {
+  await db.query(
+    `insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
+     select u.id, 'authenticated', 'authenticated', u.email, extensions.crypt($1, extensions.gen_salt('bf', 4)), now(),
+            jsonb_build_object('display_name', u.name), now(), now()
+       from (values ($2::uuid, 'owner@bench.test', 'Maria'), ($3::uuid, 'probe@bench.test', 'Sam')) as u(id, email, name)`,
+    [PASSWORD, OWNER_ID, PROBE_ID],
+  );
+  await db.query(
+    `insert into auth.users (id, aud, role, email, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
+     select ('00000000-0000-4000-a000-0000000c' || lpad(to_hex(i), 4, '0'))::uuid, 'authenticated', 'authenticated',
+            'helper-' || i || '@bench.test', now(), jsonb_build_object('display_name', 'Helper ' || i), now(), now()
+       from generate_series(1, 14) i`,
+  );
+  await db.query(`insert into public.circles (id, name, owner_id, time_zone) values ($1, 'Maria''s circle', $2, $3)`, [
+    CIRCLE_ID,
+    OWNER_ID,
+    TIME_ZONE,
+  ]);
+  await db.query(
+    `insert into public.circle_members (circle_id, user_id, role, relationship, label)
+     select $1, u.id, case when u.id = $2 then 'owner' when u.email = 'helper-1@bench.test' then 'coordinator' else 'supporter' end::public.member_role,
+            case when u.id = $2 then null else 'friend' end::public.relationship,
+            case when u.id = $2 then null else split_part(u.email, '@', 1) end
+       from auth.users u where u.email like '%@bench.test'`,
+    [CIRCLE_ID, OWNER_ID],
+  );
+  await db.query(
+    `insert into public.sharing_grants (member_id, circle_id, category)
+     select m.id, m.circle_id, cat from public.circle_members m
+      cross join unnest(array['practical', 'general', 'wellbeing']::public.sharing_category[]) cat
+      where m.circle_id = $1 and m.role <> 'owner' and (cat <> 'wellbeing' or m.role = 'coordinator')`,
+    [CIRCLE_ID],
+  );
+  await db.query(
+    `insert into public.tasks (circle_id, title, kind, category, starts_at, ends_at, all_day, slots, location, notes,
+                               contact_preference, dietary_needs, created_by)
+     select $1, k.title || ' ' || t, k.kind::public.task_kind,
+            (array['practical','practical','practical','practical','general','wellbeing','health'])[1 + t % 7]::public.sharing_category,
+            x.s, x.s + interval '90 minutes', false, 1 + t % 3, '12 Elm Street', 'Notes for task ' || t,
+            case when k.kind = 'meal' then 'no_contact'::public.contact_preference end,
+            case when k.kind = 'meal' then 'Vegetarian' end, $2
+       from generate_series(1, $3::int) t
+      cross join lateral (select date_trunc('hour', now() - interval '365 days' + (t * interval '730 days' / $3::int)) as s) x
+      cross join lateral (select (array['Dinner drop-off', 'Ride to group', 'Walk Biscuit', 'Groceries', 'Check-in call'])[1 + t % 5] as title,
+                                 (array['meal', 'ride', 'pet_care', 'errand', 'check_in_call'])[1 + t % 5] as kind) k`,
+    [CIRCLE_ID, OWNER_ID, CALENDAR_TASKS],
+  );
+  // A third claimed (by helpers holding the category); one in 40 cancelled; one in 30 all day.
+  await db.query(
+    `insert into public.task_claims (task_id, circle_id, member_id)
+     select t.id, t.circle_id, (select m.id from public.circle_members m
+                                  where m.circle_id = t.circle_id and m.role <> 'owner'
+                                  order by md5(m.id::text || t.id::text) limit 1)
+       from public.tasks t
+      where t.circle_id = $1 and t.category in ('practical', 'general') and random() < 0.33`,
+    [CIRCLE_ID],
+  );
+  await db.query(
+    `update public.tasks set status = 'cancelled', cancelled_at = now() where circle_id = $1 and random() < 0.025 and starts_at > now()`,
+    [CIRCLE_ID],
+  );
+  await db.query(
+    `update public.tasks set all_day = true where circle_id = $1 and random() < 0.033`,
+    [CIRCLE_ID],
+  );
+  // Two weekly series, made ahead as create_task_series would.
+  await db.query(
+    `insert into public.task_series (circle_id, title, kind, category, frequency, weekdays, first_date, until_date,
+                                     start_time, duration_minutes, created_by)
+     values ($1, 'Ride to therapy', 'ride', 'practical', 'weekly', '{2,4}', current_date, current_date + 300, '15:30', 120, $2),
+            ($1, 'Weekly check-in call', 'check_in_call', 'general', 'weekly', '{7}', current_date, current_date + 300, '19:00', 30, $2)`,
+    [CIRCLE_ID, OWNER_ID],
+  );
+  await db.query(`select private.materialise_series(s.id) from public.task_series s where s.circle_id = $1`, [CIRCLE_ID]);
+}
+
+type Run = { p50: number; p95: number; p99: number; rps: number; requests: number; non2xx: number; errors: number };
+
+async function load(url: string, headers: Record<string, string>, seconds = SECONDS): Promise<Run> {
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, headers, connections: CONNECTIONS, duration: seconds, timeout: 10 }, (error, res) =>
+      error ? reject(error) : resolve(res),
+    );
+    instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    rps: result.requests.average,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Gzipped JavaScript the browser loads for the calendar page (module preloads of the route chain). */
+async function calendarJsSize(): Promise<{ gzip: number; raw: number; files: number }> {
+  const assets = path.join(root, "build/client/assets");
+  const manifestFile = (await readdir(assets)).find((f) => f.startsWith("manifest-") && f.endsWith(".js"));
+  if (!manifestFile) throw new Error("No Remix manifest in build/client/assets: build first.");
+  const text = await readFile(path.join(assets, manifestFile), "utf8");
+  const manifest = JSON.parse(text.replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "")) as {
+    entry: { module: string; imports: string[] };
+    routes: Record<string, { module: string; imports?: string[] }>;
+  };
+  const chain = ["root", "routes/circles.$circleId", "routes/circles.$circleId.calendar"].map((id) => manifest.routes[id]);
+  const files = new Set([manifest.entry.module, ...manifest.entry.imports, ...chain.flatMap((r) => [r.module, ...(r.imports ?? [])])]);
+  let gzip = 0;
+  let raw = 0;
+  for (const file of files) {
+    const content = await readFile(path.join(root, "build/client", file));
+    raw += content.length;
+    gzip += gzipSync(content, { level: 9 }).length;
+  }
+  return { gzip, raw, files: files.size };
+}
+
+function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  return waitFor(
+    async () => {
+      if (exited) throw new Error(`The app server exited:\n${output}`);
+      const res = await fetch(`${env.APP_URL}/resources`).catch(() => null);
+      return res?.status === 200;
+    },
+    { timeoutMs: 30_000, what: "The app server" },
+  ).then(() => ({
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  }));
+}
+
+/** Signs in through the app's own form (POST with our Origin) and returns the session cookies. */
+async function signIn(appUrl: string, email: string): Promise<string> {
+  const res = await fetch(`${appUrl}/auth/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: appUrl, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password: PASSWORD }),
+  });
+  if (res.status !== 302) throw new Error(`sign in answered ${res.status}: ${await res.text()}`);
+  return res.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
+}
+
+const ms = (n: number) => `${n.toFixed(1).padStart(6)} ms`;
+
+async function main() {
+  if (BUILD) {
+    console.log("building the app ...");
+    const build = spawnSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+  }
+  const js = await calendarJsSize();
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-calendar-"));
+  await chmod(dir, 0o755); // Postgres runs as its own user when we are root.
+  console.log("starting a private local stack ...");
+  const appPort = await freePort();
+  const appUrl = `http://localhost:${appPort}`;
+  const stack = await startStack({ dataDir: path.join(dir, "db"), ports: { db: 0, gateway: 0 }, siteUrl: appUrl, seedNewDatabase: false });
+  const db = new pg.Client(stack.databaseUrl);
+  await db.connect();
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  try {
+    const started = Date.now();
+    await db.query("begin");
+    await seedBackground(db);
+    await seedCalendarCircle(db);
+    await db.query("commit");
+    await db.query("analyze");
+    const counts = (
+      await db.query(
+        `select (select count(*) from public.circles) as circles, (select count(*) from public.circle_members) as members,
+                (select count(*) from public.tasks) as tasks, (select count(*) from public.tasks where circle_id = $1) as calendar_tasks`,
+        [CIRCLE_ID],
+      )
+    ).rows[0];
+    console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s:`, counts);
+
+    app = await startApp({
+      APP_URL: appUrl,
+      PORT: String(appPort),
+      SUPABASE_URL: stack.url,
+      SUPABASE_ANON_KEY: stack.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: "",
+      SUPABASE_JWT_SECRET: stack.jwtSecret,
+      SESSION_SECRET: "bench-session-secret-at-least-32-characters",
+      RESEND_API_KEY: "",
+      MAILBOX_URL: stack.mailboxUrl,
+    });
+    const cookie = await signIn(appUrl, "probe@bench.test");
+    const pageUrl = `${appUrl}/circles/${CIRCLE_ID}/calendar`;
+    const check = await fetch(pageUrl, { headers: { Cookie: cookie }, redirect: "manual" });
+    const html = await check.text();
+    if (check.status !== 200 || !html.includes("task-calendar")) throw new Error(`the month view answered ${check.status}`);
+    const shown = (html.match(/class="task-event-link"/g) ?? []).length;
+
+    // PostgREST: the loader's own select for the same month, with the member's JWT.
+    const range = rangeFor("month", toLocalDate(new Date(), TIME_ZONE), TIME_ZONE);
+    const jwt = await new SignJWT({ role: "authenticated", aud: "authenticated" })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(PROBE_ID)
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(stack.jwtSecret));
+    const rest = new URL(`${stack.url}/rest/v1/tasks`);
+    rest.searchParams.set(
+      "select",
+      "id,circle_id,title,kind,category,starts_at,ends_at,all_day,slots,audience,status,location,notes,contact_preference,dietary_needs,series_id,series_date,series_exception,cancel_note,done_at,created_by,task_claims(member_id,created_at)",
+    );
+    rest.searchParams.set("circle_id", `eq.${CIRCLE_ID}`);
+    rest.searchParams.append("starts_at", `gte.${new Date(range.from.getTime() - 7 * 86_400_000).toISOString()}`);
+    rest.searchParams.append("starts_at", `lt.${range.to.toISOString()}`);
+    rest.searchParams.set("order", "starts_at,id");
+    const restHeaders = { apikey: stack.anonKey, Authorization: `Bearer ${jwt}` };
+    const restCheck = await fetch(rest, { headers: restHeaders });
+    const restRows = (await restCheck.json()) as unknown[];
+    if (!restCheck.ok) throw new Error(`PostgREST answered ${restCheck.status}`);
+
+    console.log(`warming up (${CONNECTIONS} connections, 3 s each) ...`);
+    await load(pageUrl, { Cookie: cookie }, 3);
+    await load(rest.toString(), restHeaders, 3);
+
+    console.log(`measuring, ${SECONDS} s each ...`);
+    const restRun = await load(rest.toString(), restHeaders);
+    const pageRun = await load(pageUrl, { Cookie: cookie });
+
+    const ratio = pageRun.p95 / restRun.p95;
+    const okPage = pageRun.p95 < 100 && pageRun.non2xx === 0 && pageRun.errors === 0;
+    const okRatio = ratio <= 3;
+    const okJs = js.gzip < 200 * 1024;
+    const line = (label: string, r: Run) =>
+      `${label.padEnd(26)} p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  p99 ${ms(r.p99)}  ${r.rps.toFixed(0).padStart(5)} req/s  ` +
+      `(${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+    console.log(
+      `\nmonth view of a circle with ${counts.calendar_tasks} tasks over two years, among ${counts.tasks} tasks in ${counts.circles} circles;` +
+        ` ${restRows.length} tasks in the month's range visible to the member, ${shown} shown; ${CONNECTIONS} connections`,
+    );
+    console.log(line("page GET /calendar", pageRun));
+    console.log(line("PostgREST, same month", restRun));
+    console.log(`page p95 / PostgREST p95: ${ratio.toFixed(2)}x (target at most 3x)  ${okRatio ? "OK" : "MISSED"}`);
+    console.log(`page p95 under 100 ms: ${okPage ? "OK" : "MISSED"}`);
+    console.log(
+      `calendar page JavaScript: ${(js.gzip / 1024).toFixed(1)} KB gzip (${(js.raw / 1024).toFixed(1)} KB raw, ${js.files} files; target under 200 KB)  ${okJs ? "OK" : "MISSED"}`,
+    );
+    process.exitCode = okPage && okRatio && okJs ? 0 : 1;
+  } finally {
+    await app?.stop();
+    await db.end();
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
