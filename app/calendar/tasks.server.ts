@@ -82,36 +82,40 @@ export async function requireCalendar(request: Request, params: Params): Promise
 
 export const TaskIdSchema = z.string().uuid();
 
-/**
- * Keeps the circle's series occurrences made ahead (8 weeks, or up to `through` when the reader looks
- * further): the database makes only what the series' rules say (see extend_task_series).
- */
-export async function extendSeries(supabase: SupabaseClient, circleId: string, through?: string) {
-  unwrap(await supabase.rpc("extend_task_series", { circle_id: circleId, through: through ?? null }));
+export type MemberName = Pick<Member, "id" | "name" | "label" | "role" | "status">;
+
+/** What the reader may see and manage, from their role and own grants. */
+export function standingFrom(access: CircleAccess, myCategories: Category[]): Omit<Standing, "members"> {
+  const visible = access.isOwner ? [...CATEGORIES] : myCategories;
+  const manageable = access.isOwner ? [...CATEGORIES] : access.me.role === "coordinator" ? visible : [];
+  return { visible, manageable };
 }
 
 /**
- * The tasks that overlap a range, oldest first. Only that range is read: tasks starting in it, plus
- * those that started up to a week before (a task lasts at most a week) and are still going.
+ * The calendar and list pages' reads in one round trip (calendar_window: the same selects under the
+ * reader's RLS): tasks that overlap `range` with their claims, the members' names, the reader's
+ * grants; series are first made ahead up to `through` when the page looks that far.
  */
-export async function loadTasksInRange(
-  supabase: SupabaseClient,
-  circleId: string,
+export async function loadCalendarWindow(
+  access: CircleAccess,
   range: InstantRange,
-): Promise<TaskRow[]> {
+  through?: string,
+): Promise<{ tasks: TaskRow[]; members: MemberName[]; standing: Omit<Standing, "members"> }> {
+  // A task lasts at most a week: those that started up to a week before may still be going.
   const earliest = new Date(range.from.getTime() - 7 * 86_400_000);
-  const rows = unwrap(
-    await supabase
-      .from("tasks")
-      .select(`${TASK_COLUMNS}, task_claims(member_id, created_at)`)
-      .eq("circle_id", circleId)
-      .gte("starts_at", earliest.toISOString())
-      .lt("starts_at", range.to.toISOString())
-      .order("starts_at")
-      .order("id")
-      .limit(1000),
-  ) as unknown as TaskRow[];
-  return rows.filter((task) => endOf(task) > range.from);
+  const data = unwrap(
+    await access.supabase.rpc("calendar_window", {
+      circle_id: access.circle.id,
+      starts_from: earliest.toISOString(),
+      starts_before: range.to.toISOString(),
+      through: through ?? null,
+    }),
+  ) as { tasks: TaskRow[]; members: MemberName[]; my_categories: Category[] };
+  return {
+    tasks: data.tasks.filter((task) => endOf(task) > range.from),
+    members: data.members,
+    standing: standingFrom(access, data.my_categories),
+  };
 }
 
 export type TaskDetail = TaskRow & {
@@ -204,11 +208,11 @@ export async function callCalendarRpc<T>(
 // ---------------------------------------------------------------------------------------------------
 
 /** How helpers are named on tasks: "Sam (Sam from group)" reads badly, so a label naming them wins. */
-export function helperName(member: Pick<Member, "name" | "label">): string {
+export function helperName(member: Pick<MemberName, "name" | "label">): string {
   return member.label?.includes(member.name) ? member.label : memberTitle(member);
 }
 
-export function memberNames(members: Member[]): Map<string, string> {
+export function memberNames(members: MemberName[]): Map<string, string> {
   return new Map(members.map((member) => [member.id, helperName(member)]));
 }
 

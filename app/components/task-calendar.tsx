@@ -4,7 +4,7 @@ import { cloneElement, isValidElement, useEffect, useMemo, useRef, type ReactEle
 import { Calendar, luxonLocalizer, type EventProps, type EventWrapperProps, type ToolbarProps, type View } from "react-big-calendar";
 import { placeLabel, placeSearch, shiftDate, VIEW_LABELS, VIEWS, type CalendarPlace } from "~/calendar/navigation";
 import type { TaskSummary } from "~/calendar/task-view";
-import { toLocalDate, toLocalDateTime, zonedInstant, type CalendarView } from "~/calendar/time";
+import { addDays, rangeFor, toLocalDate, toLocalDateTime, zonedInstant, type CalendarView } from "~/calendar/time";
 
 // react-big-calendar, shown in the circle's time zone whatever the browser's, weeks from Monday (so
 // that its grid is exactly the range the loader read, time.ts's rangeFor). Every control is a link
@@ -74,7 +74,7 @@ const STATE_WORDS: Record<TaskSummary["state"], string> = {
 
 /** What the event says before its title: mine first, then its state (never colour alone). */
 export function eventPrefix(task: TaskSummary): string {
-  if (task.mine && task.state !== "cancelled") return task.state === "done" ? "Yours, done" : "Yours";
+  if (task.mine) return task.state === "done" ? "Yours, done" : task.state === "cancelled" ? "Yours, cancelled" : "Yours";
   return STATE_WORDS[task.state];
 }
 
@@ -82,6 +82,115 @@ function eventClass(task: TaskSummary): string {
   const classes = ["task-event", `task-event--${task.state}`];
   if (task.mine) classes.push("task-event--mine");
   return classes.join(" ");
+}
+
+const WEEKDAY_HEADERS = [
+  ["Mon", "Monday"],
+  ["Tue", "Tuesday"],
+  ["Wed", "Wednesday"],
+  ["Thu", "Thursday"],
+  ["Fri", "Friday"],
+  ["Sat", "Saturday"],
+  ["Sun", "Sunday"],
+] as const;
+
+/** The local dates a task covers (an end at midnight belongs to the day before). */
+function datesOf(task: TaskSummary, timeZone: string): string[] {
+  const first = toLocalDate(new Date(task.startsAt), timeZone);
+  const last = toLocalDate(new Date(Math.max(new Date(task.startsAt).getTime(), new Date(task.endsAt).getTime() - 1)), timeZone);
+  const dates = [first];
+  while (dates.length < 8 && dates[dates.length - 1] < last) dates.push(addDays(dates[dates.length - 1], 1));
+  return dates;
+}
+
+/**
+ * The month view, plugged into react-big-calendar as its `month` view. Its own month view renders
+ * only a measuring placeholder on the server (events appear after hydration) and marks its grid up
+ * with roles that do not hold together; this one is a plain table, rendered on the server with
+ * every task as a link, so it works and reads well with or without JavaScript.
+ */
+function makeMonthView(opts: {
+  tasks: TaskSummary[];
+  place: CalendarPlace;
+  today: string;
+  timeZone: string;
+  taskHref: (id: string) => string;
+  dayHref: (date: string) => string;
+}) {
+  function TaskMonthView() {
+    const { tasks, place, today, timeZone } = opts;
+    const range = rangeFor("month", place.date, timeZone);
+    const firstDay = toLocalDate(range.from, timeZone);
+    const lastDay = toLocalDate(new Date(range.to.getTime() - 1), timeZone);
+    const month = place.date.slice(0, 7);
+    const byDate = new Map<string, TaskSummary[]>();
+    for (const task of tasks) {
+      for (const date of datesOf(task, timeZone)) byDate.set(date, [...(byDate.get(date) ?? []), task]);
+    }
+    const weeks: string[][] = [];
+    for (let day = firstDay; day <= lastDay; day = addDays(day, 1)) {
+      if (weeks.length === 0 || weeks[weeks.length - 1].length === 7) weeks.push([]);
+      weeks[weeks.length - 1].push(day);
+    }
+    return (
+      <table className="task-month">
+        <caption className="visually-hidden">{placeLabel("month", place.date)}: tasks by day</caption>
+        <thead>
+          <tr>
+            {WEEKDAY_HEADERS.map(([short, long]) => (
+              <th key={short} scope="col">
+                <abbr title={long}>{short}</abbr>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {weeks.map((week) => (
+            <tr key={week[0]}>
+              {week.map((day) => {
+                const dayTasks = byDate.get(day) ?? [];
+                const classes = ["task-month-day"];
+                if (day.slice(0, 7) !== month) classes.push("is-off-range");
+                if (day === today) classes.push("is-today");
+                return (
+                  <td key={day} className={classes.join(" ")} aria-current={day === today ? "date" : undefined}>
+                    <Link to={opts.dayHref(day)} className="task-month-date" aria-label={placeLabel("day", day)}>
+                      {Number(day.slice(8, 10))}
+                    </Link>
+                    {dayTasks.length ? (
+                      <ul className="task-month-events">
+                        {dayTasks.map((task) => (
+                          <li key={task.id}>
+                            <Link to={opts.taskHref(task.id)} className={`${eventClass(task)} task-event-link`}>
+                              <span className="task-event-state">{eventPrefix(task)}:</span>{" "}
+                              <span className="task-event-title">{task.title}</span>
+                              <span className="visually-hidden">, {task.when}</span>
+                            </Link>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  // What react-big-calendar asks of a view: its range, where Back/Next lead, its title.
+  TaskMonthView.range = (date: Date) => {
+    const range = rangeFor("month", toLocalDate(date, opts.timeZone), opts.timeZone);
+    return { start: range.from, end: new Date(range.to.getTime() - 1) };
+  };
+  TaskMonthView.navigate = (date: Date, action: string) => {
+    const day = toLocalDate(date, opts.timeZone);
+    const next = action === "PREV" ? shiftDate("month", day, -1) : action === "NEXT" ? shiftDate("month", day, 1) : day;
+    return zonedInstant(next, "12:00", opts.timeZone);
+  };
+  TaskMonthView.title = (date: Date) => placeLabel("month", toLocalDate(date, opts.timeZone));
+  return TaskMonthView;
 }
 
 export function TaskCalendar({
@@ -135,6 +244,22 @@ export function TaskCalendar({
     [place.date, hours.last, timeZone],
   );
   const hrefFor = (next: Partial<CalendarPlace>) => placeSearch({ ...place, ...next }, today) || "?";
+  const views = useMemo(
+    () => ({
+      month: makeMonthView({
+        tasks,
+        place,
+        today,
+        timeZone,
+        taskHref: (id) => `/circles/${circleId}/tasks/${id}`,
+        dayHref: (day) => placeSearch({ ...place, view: "day", date: day }, today) || "?",
+      }),
+      week: true,
+      day: true,
+      agenda: true,
+    }),
+    [tasks, place, today, timeZone, circleId],
+  );
 
   const components = useMemo(() => {
     function EventLink({ event }: EventProps<CalendarEvent>) {
@@ -192,7 +317,7 @@ export function TaskCalendar({
         events={events}
         date={date}
         view={place.view}
-        views={[...VIEWS]}
+        views={views}
         length={30}
         onNavigate={(next: Date, view: View) =>
           navigate(hrefFor({ date: toLocalDate(next, timeZone), view: view as CalendarView }))

@@ -26,13 +26,16 @@ const COLORS = { ink: "#1f2a2e", muted: "#4a5a60", accent: "#2f5d62", line: "#d9
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => ENTITIES[char]);
+  return /[&<>"']/.test(value) ? value.replace(/[&<>"']/g, (char) => ENTITIES[char]) : value;
 }
 
 /** One line, no control characters: safe for a subject or a display name. */
 export function oneLine(value: string, max = 150): string {
   // eslint-disable-next-line no-control-regex
-  const flat = value.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  const flat = /[\u0000-\u001f\u007f]|\s\s|^\s|\s$/.test(value)
+    ? // eslint-disable-next-line no-control-regex
+      value.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim()
+    : value;
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

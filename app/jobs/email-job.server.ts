@@ -52,6 +52,8 @@ export type EmailJobOptions = {
   phases?: Phase[];
   /** Members (or claims, events) per database page. */
   pageSize?: number;
+  /** Digest pages read at once, over disjoint ranges of member ids (default 2). */
+  streams?: number;
   /** Emails per Resend call, at most 100. */
   batchSize?: number;
   /** How long a job holds the deliveries it is sending before another run may take them over. */
@@ -157,7 +159,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
   const db = serviceClient();
   const clock = () => options.now ?? new Date();
   const log = options.log ?? (() => {});
-  const pageSize = options.pageSize ?? 500;
+  const pageSize = options.pageSize ?? 250;
   const batchSize = Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE);
   const leaseSeconds = options.leaseSeconds ?? 900;
   const phases = new Set<Phase>(options.phases ?? ["recover", "notices", "reminders", "digests"]);
@@ -215,6 +217,14 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
       }),
     });
   }
+
+  // One delivery at a time, in the order asked (the digest streams build concurrently).
+  let sending: Promise<unknown> = Promise.resolve();
+  const sendingTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = sending.then(work);
+    sending = turn.catch(() => {});
+    return turn;
+  };
 
   /** Claims and sends, 100 at a time; empty digests are only recorded. */
   async function deliver(claimables: Claimable[]) {
@@ -374,14 +384,31 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
 
   // 4. Digests ----------------------------------------------------------------------------------------
   if (phases.has("digests")) {
-    // The next page is asked for as soon as this one has arrived (keyset: it starts after this page's
-    // last member), so the database works on it while this one is rendered and sent.
+    // Members are split into `streams` ranges of their (random) ids, read concurrently so that the
+    // database uses more than one core; within a range, pages follow by keyset, and the next page is
+    // asked for as soon as the current one arrives, so the database works while this process renders.
+    // Sending stays one batch at a time (Resend's rate limit is per account).
+    const streams = Math.max(1, Math.min(options.streams ?? 2, 16));
+    const bounds = Array.from({ length: streams + 1 }, (_, i) => Math.round((16 * i) / streams));
+    await Promise.all(
+      bounds.slice(0, -1).map((from, i) =>
+        digestStream(
+          from === 0 ? null : `${(from - 1).toString(16)}fffffff-ffff-ffff-ffff-ffffffffffff`,
+          bounds[i + 1] === 16 ? null : `${bounds[i + 1].toString(16)}0000000-0000-0000-0000-000000000000`,
+        ),
+      ),
+    );
+  }
+
+  /** The digests of the members whose id is after `start` and before `end` (null: no bound). */
+  async function digestStream(start: string | null, end: string | null) {
     let limit = pageSize;
     const ask = async (after: string | null, now: Date): Promise<unknown> => {
       try {
         return await rpc<unknown>("email_job_digests", {
           p_now: now.toISOString(),
           p_after: after,
+          p_before: end,
           p_limit: limit,
           p_force: options.force ?? false,
           p_circle_ids: circleIds,
@@ -400,7 +427,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
       page.catch(() => {}); // awaited below; this only keeps an abandoned prefetch from being "unhandled"
       return page;
     };
-    let next: ReturnType<typeof fetchPage> | null = outOfTime() ? null : fetchPage(null);
+    let next: ReturnType<typeof fetchPage> | null = outOfTime() ? null : fetchPage(start);
     while (next) {
       const { contents, now, asked } = await next;
       if (contents.length === 0) break;
@@ -425,7 +452,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         }
         claimables.push(outgoing(digestEmail(content, now)));
       }
-      await deliver(claimables);
+      await sendingTurn(() => deliver(claimables));
     }
   }
 

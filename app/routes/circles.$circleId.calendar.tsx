@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import calendarStyles from "react-big-calendar/lib/css/react-big-calendar.css?url";
 import { CalendarSearchSchema, placeSearch, type CalendarPlace } from "~/calendar/navigation";
 import { applyFilter } from "~/calendar/task-view";
-import { extendSeries, loadStanding, loadTasksInRange, memberNames, summarise } from "~/calendar/tasks.server";
+import { loadCalendarWindow, memberNames, summarise } from "~/calendar/tasks.server";
 import { addDays, rangeFor, toLocalDate, zoneLabel } from "~/calendar/time";
 import { requireCircle } from "~/circles.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -21,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Calendar · Circle" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireCircle(request, params);
-  const { supabase, circle, me, headers } = access;
+  const { circle, me, headers } = access;
   const timeZone = circle.time_zone;
   const now = new Date();
   const today = toLocalDate(now, timeZone);
@@ -31,14 +31,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const range = rangeFor(place.view, place.date, timeZone);
   const lastDay = toLocalDate(new Date(range.to.getTime() - 1), timeZone);
 
-  // Series occurrences exist 8 weeks ahead, extended once a day; looking further ahead makes them
-  // up to the shown range first, so they can be seen and claimed.
-  const beyondHorizon = lastDay > addDays(today, 55);
-  const extending = extendSeries(supabase, circle.id, beyondHorizon ? lastDay : undefined);
-  if (beyondHorizon) await extending;
-  const [standing, tasks] = await Promise.all([loadStanding(access), loadTasksInRange(supabase, circle.id, range), extending]);
+  // Series occurrences exist 8 weeks ahead; a page looking further makes them up to its last day.
+  const { tasks, members, standing } = await loadCalendarWindow(access, range, lastDay > addDays(today, 55) ? lastDay : undefined);
 
-  const names = memberNames(standing.members);
+  const names = memberNames(members);
   const summaries = tasks.map((task) => summarise(task, { timeZone, myMemberId: me.id, names, now }));
   return data(
     {

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { applyFilter, FILTERS, type Filter, type TaskSummary } from "~/calendar/task-view";
-import { extendSeries, loadStanding, loadTasksInRange, memberNames, summarise } from "~/calendar/tasks.server";
+import { loadCalendarWindow, memberNames, summarise } from "~/calendar/tasks.server";
 import { runTaskIntent, TaskIntentSchema, noticeText } from "~/calendar/task-actions.server";
 import { addDays, formatInZone, localDateSchema, toLocalDate, zonedInstant, zoneLabel } from "~/calendar/time";
 import { requireCircle } from "~/circles.server";
@@ -44,7 +44,7 @@ function listSearch(place: { from: string; days: number; filter: Filter }, today
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireCircle(request, params);
-  const { supabase, circle, me, headers } = access;
+  const { circle, me, headers } = access;
   const timeZone = circle.time_zone;
   const now = new Date();
   const today = toLocalDate(now, timeZone);
@@ -53,12 +53,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const lastDay = addDays(from, search.days - 1);
   const range = { from: zonedInstant(from, "00:00", timeZone), to: zonedInstant(addDays(from, search.days), "00:00", timeZone) };
 
-  const beyondHorizon = lastDay > addDays(today, 55);
-  const extending = extendSeries(supabase, circle.id, beyondHorizon ? lastDay : undefined);
-  if (beyondHorizon) await extending;
-  const [standing, tasks] = await Promise.all([loadStanding(access), loadTasksInRange(supabase, circle.id, range), extending]);
+  // Series occurrences exist 8 weeks ahead; a page looking further makes them up to its last day.
+  const { tasks, members, standing } = await loadCalendarWindow(access, range, lastDay > addDays(today, 55) ? lastDay : undefined);
 
-  const names = memberNames(standing.members);
+  const names = memberNames(members);
   const summaries = tasks.map((task) => summarise(task, { timeZone, myMemberId: me.id, names, now }));
   const shown = applyFilter(summaries, search.filter);
   const days = new Map<string, TaskSummary[]>();

@@ -1040,6 +1040,64 @@ comment on function public.calendar_feed(text) is
   'ICS feed data for a token (anon allowed: the token is the secret): the member''s visible claimed tasks.';
 
 ------------------------------------------------------------------------------------------------------
+-- Reads for the pages
+------------------------------------------------------------------------------------------------------
+
+/**
+ * Everything the calendar and list pages read, in one round trip: the tasks of the circle that start
+ * in [starts_from, starts_before) with their claims, the members' names, and the caller's own grants.
+ * Series are first kept made ahead (up to `through` when the page looks further than 8 weeks).
+ * INVOKER: every select below runs under the caller's row-level security, exactly as the same selects
+ * made one by one through PostgREST would; this only saves the round trips.
+ */
+create function public.calendar_window(
+  circle_id uuid,
+  starts_from timestamptz,
+  starts_before timestamptz,
+  through date default null
+) returns jsonb
+language plpgsql volatile security invoker set search_path = '' as $$
+#variable_conflict use_column
+declare
+  result jsonb;
+begin
+  perform public.extend_task_series(calendar_window.circle_id, calendar_window.through);
+  select jsonb_build_object(
+    'tasks', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'id', t.id, 'circle_id', t.circle_id, 'title', t.title, 'kind', t.kind, 'category', t.category,
+        'starts_at', t.starts_at, 'ends_at', t.ends_at, 'all_day', t.all_day, 'slots', t.slots,
+        'audience', t.audience, 'status', t.status, 'location', t.location, 'notes', t.notes,
+        'contact_preference', t.contact_preference, 'dietary_needs', t.dietary_needs,
+        'series_id', t.series_id, 'series_date', t.series_date, 'series_exception', t.series_exception,
+        'cancel_note', t.cancel_note, 'done_at', t.done_at, 'created_by', t.created_by,
+        'task_claims', coalesce((
+          select jsonb_agg(jsonb_build_object('member_id', c.member_id, 'created_at', c.created_at) order by c.created_at, c.id)
+            from public.task_claims c where c.task_id = t.id), '[]'::jsonb)
+      ) order by t.starts_at, t.id)
+        from public.tasks t
+       where t.circle_id = calendar_window.circle_id
+         and t.starts_at >= calendar_window.starts_from and t.starts_at < calendar_window.starts_before
+    ), '[]'::jsonb),
+    'members', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'id', m.id, 'role', m.role, 'label', m.label, 'status', m.status, 'name', coalesce(p.display_name, 'Someone')))
+        from public.circle_members m left join public.profiles p on p.id = m.user_id
+       where m.circle_id = calendar_window.circle_id
+    ), '[]'::jsonb),
+    'my_categories', coalesce((
+      select jsonb_agg(g.category order by g.category)
+        from public.sharing_grants g join public.circle_members m on m.id = g.member_id
+       where g.circle_id = calendar_window.circle_id and m.user_id = auth.uid() and m.status = 'active'
+    ), '[]'::jsonb)
+  ) into result;
+  return result;
+end;
+$$;
+comment on function public.calendar_window(uuid, timestamptz, timestamptz, date) is
+  'The calendar page''s reads in one round trip (invoker: RLS applies): tasks in a range with claims, members, own grants.';
+
+------------------------------------------------------------------------------------------------------
 -- Who may call what
 ------------------------------------------------------------------------------------------------------
 
@@ -1055,6 +1113,7 @@ revoke all on function
   public.cancel_task_series(uuid, date, text),
   public.extend_task_series(uuid, date),
   public.extend_all_task_series(),
+  public.calendar_window(uuid, timestamptz, timestamptz, date),
   public.offer_help(uuid, text, timestamptz, timestamptz, boolean, public.task_kind, public.sharing_category),
   public.accept_offer(uuid, text),
   public.decline_offer(uuid, text),
@@ -1075,6 +1134,7 @@ grant execute on function
     time, integer, public.task_kind, public.sharing_category, text, text, integer, uuid[], public.contact_preference, text),
   public.cancel_task_series(uuid, date, text),
   public.extend_task_series(uuid, date),
+  public.calendar_window(uuid, timestamptz, timestamptz, date),
   public.offer_help(uuid, text, timestamptz, timestamptz, boolean, public.task_kind, public.sharing_category),
   public.accept_offer(uuid, text),
   public.decline_offer(uuid, text),
