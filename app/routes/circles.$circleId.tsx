@@ -56,6 +56,13 @@ export default function CircleLayout() {
         <NavLink to={base} end>
           Home
         </NavLink>
+        <NavLink to={`${base}/calendar`}>Calendar</NavLink>
+        <NavLink to={`${base}/tasks`} end>
+          Task list
+        </NavLink>
+        <NavLink to={`${base}/updates`}>Updates</NavLink>
+        <NavLink to={`${base}/plan`}>Support plan</NavLink>
+        <NavLink to={`${base}/notes`}>{isOwner ? "Notes for you" : "Send a note"}</NavLink>
         <NavLink to={`${base}/members`}>Members</NavLink>
         {isOwner ? (
           <NavLink to={`${base}/preview`}>Preview as…</NavLink>
@@ -63,7 +70,9 @@ export default function CircleLayout() {
           <NavLink to={`${base}/shared-with-me`}>What is shared with me</NavLink>
         )}
         <NavLink to={`${base}/activity`}>Activity</NavLink>
+        <NavLink to={`${base}/notifications`}>Email</NavLink>
         <NavLink to={`${base}/settings`}>Settings</NavLink>
+        {isOwner ? <NavLink to={`${base}/data`}>Your data</NavLink> : null}
       </nav>
       {circle.updatesPaused ? (
         <div className="banner" role="note" aria-label="Take a break">

@@ -16,7 +16,7 @@
 // read at once (default 2, as the job).
 
 import { spawn } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -121,6 +121,37 @@ async function seed(db: pg.Client) {
   console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s:`, counts.rows[0]);
 }
 
+/**
+ * CPU seconds used so far by a process and all its descendants (Linux /proc; null elsewhere): the job,
+ * and the local stack it talks to (Postgres, PostgREST, the gateway in this process). Unlike wall time,
+ * this does not depend on what else the machine is doing.
+ */
+async function treeCpuSeconds(rootPid: number): Promise<number | null> {
+  try {
+    const stats = new Map<number, { ppid: number; ticks: number }>();
+    for (const entry of await readdir("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const text = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => null);
+      if (!text) continue;
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      // After the command: state ppid ... utime (14th field overall) stime (15th).
+      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    }
+    const inTree = (pid: number): boolean => {
+      for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
+        if (p === rootPid) return true;
+        p = stats.get(p)?.ppid ?? 0;
+      }
+      return false;
+    };
+    let ticks = 0;
+    for (const [pid, stat] of stats) if (inTree(pid)) ticks += stat.ticks;
+    return ticks / 100; // USER_HZ
+  } catch {
+    return null;
+  }
+}
+
 type ChildReport = {
   considered: number;
   empty: number;
@@ -141,6 +172,7 @@ async function child() {
   // Warm-up (plans, the renderer) on one circle, not counted.
   await runEmailJob({ dryRun: true, force: true, phases: ["digests"], circleIds: ["00000000-0000-4000-9000-000000000001"] });
 
+  process.stdout.write("warm\n");
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -189,13 +221,19 @@ async function run(stack: RunningStack) {
     RESEND_API_KEY: "",
   };
   const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
+  let cpuBefore: number | null = null;
   const output = await new Promise<string>((resolve, reject) => {
     const proc = spawn(process.execPath, [tsx, fileURLToPath(import.meta.url)], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
-    proc.stdout.on("data", (chunk) => (stdout += chunk));
+    proc.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+      // The child says when its warm-up is over; from then on, every CPU second of the tree counts.
+      if (cpuBefore === null && stdout.includes("warm\n")) void treeCpuSeconds(process.pid).then((s) => (cpuBefore = s));
+    });
     proc.on("error", reject);
     proc.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the job process exited with ${code}`))));
   });
+  const cpuAfter = await treeCpuSeconds(process.pid);
   const r = JSON.parse(output.trim().split("\n").pop()!) as ChildReport;
 
   const perSecond = r.considered / r.seconds;
@@ -213,6 +251,13 @@ async function run(stack: RunningStack) {
   console.log(`peak RSS  ${mb(r.peak)} (target < 300 MB) ${memory ? "OK" : "MISSED"}`);
   console.log(`RSS from the first to the last eighth: ${last >= first ? "+" : "-"}${mb(Math.abs(last - first))} ${flat ? "flat: OK" : "GROWING"}`);
   console.log(`(load average while running: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} CPUs)`);
+  if (cpuBefore !== null && cpuAfter !== null) {
+    const cpu = cpuAfter - cpuBefore;
+    console.log(
+      `CPU used by the job and the stack it reads (Postgres, PostgREST, gateway): ${cpu.toFixed(1)} s ` +
+        `= ${(r.considered / cpu).toFixed(0)} digests per CPU-second, whatever else the machine is doing`,
+    );
+  }
   return rates && memory && flat;
 }
 
