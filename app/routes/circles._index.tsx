@@ -141,6 +141,9 @@ export default function Circles() {
           </div>
         </Form>
       </section>
+      <p className="muted">
+        <Link to="/account/delete">Delete your account</Link>
+      </p>
     </div>
   );
 }
