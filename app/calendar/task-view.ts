@@ -17,6 +17,8 @@ export type TaskSummary = {
   allDay: boolean;
   /** Local date in the circle's zone, for grouping by day. */
   localDate: string;
+  /** The last local date it covers (the same as localDate unless it runs past midnight). */
+  lastLocalDate: string;
   when: string;
   slots: number;
   taken: number;

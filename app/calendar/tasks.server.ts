@@ -216,11 +216,28 @@ export function memberNames(members: MemberName[]): Map<string, string> {
   return new Map(members.map((member) => [member.id, helperName(member)]));
 }
 
+// Pages read the same tasks again and again: the local date and the "when" line of an instant in a
+// zone never change, and working them out (Intl, luxon) is most of what summarising costs.
+const memo = new Map<string, string>();
+function remembered(key: string, compute: () => string): string {
+  let value = memo.get(key);
+  if (value === undefined) {
+    if (memo.size > 50_000) memo.clear();
+    value = compute();
+    memo.set(key, value);
+  }
+  return value;
+}
+
+const localDateOf = (instant: string | Date, timeZone: string) =>
+  remembered(`d|${timeZone}|${instant instanceof Date ? instant.toISOString() : instant}`, () => toLocalDate(new Date(instant), timeZone));
+
 export function summarise(
   task: TaskRow,
-  opts: { timeZone: string; myMemberId: string; names: Map<string, string>; now: Date },
+  opts: { timeZone: string; myMemberId: string; names: Map<string, string>; now: Date; today?: string },
 ): TaskSummary {
   const ends = endOf(task);
+  const endsIso = ends.toISOString();
   const claimers = task.task_claims
     .filter((c) => c.member_id !== opts.myMemberId)
     .map((c) => opts.names.get(c.member_id) ?? "A former member");
@@ -234,17 +251,21 @@ export function summarise(
     kind: task.kind,
     category: task.category,
     startsAt: task.starts_at,
-    endsAt: ends.toISOString(),
+    endsAt: endsIso,
     allDay: task.all_day,
-    localDate: toLocalDate(new Date(task.starts_at), opts.timeZone),
-    when: formatRangeInZone(new Date(task.starts_at), ends, opts.timeZone, { allDay: task.all_day }),
+    localDate: localDateOf(task.starts_at, opts.timeZone),
+    // An end at midnight belongs to the day before.
+    lastLocalDate: localDateOf(new Date(Math.max(new Date(task.starts_at).getTime(), ends.getTime() - 1)), opts.timeZone),
+    when: remembered(`w|${opts.timeZone}|${task.starts_at}|${endsIso}|${task.all_day}`, () =>
+      formatRangeInZone(new Date(task.starts_at), ends, opts.timeZone, { allDay: task.all_day }),
+    ),
     slots: task.slots,
     taken,
     claimers,
     mine: task.task_claims.some((c) => c.member_id === opts.myMemberId),
     state,
     needsHelp: state === "open",
-    due: toLocalDate(new Date(task.starts_at), opts.timeZone) <= toLocalDate(opts.now, opts.timeZone),
+    due: localDateOf(task.starts_at, opts.timeZone) <= (opts.today ?? toLocalDate(opts.now, opts.timeZone)),
     recurring: task.series_id !== null,
     location: task.location,
   };

@@ -94,14 +94,16 @@ const WEEKDAY_HEADERS = [
   ["Sun", "Sunday"],
 ] as const;
 
-/** The local dates a task covers (an end at midnight belongs to the day before). */
-function datesOf(task: TaskSummary, timeZone: string): string[] {
-  const first = toLocalDate(new Date(task.startsAt), timeZone);
-  const last = toLocalDate(new Date(Math.max(new Date(task.startsAt).getTime(), new Date(task.endsAt).getTime() - 1)), timeZone);
-  const dates = [first];
-  while (dates.length < 8 && dates[dates.length - 1] < last) dates.push(addDays(dates[dates.length - 1], 1));
+/** The local dates a task covers (at most a week). */
+function datesOf(task: TaskSummary): string[] {
+  const dates = [task.localDate];
+  while (dates.length < 8 && dates[dates.length - 1] < task.lastLocalDate) dates.push(addDays(dates[dates.length - 1], 1));
   return dates;
 }
+
+// "Friday 27 November 2026" for a local date, without any zone arithmetic (the date is already local).
+const dayLabel = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
+const labelOf = (date: string) => dayLabel.format(new Date(`${date}T12:00:00Z`)).replace(",", "");
 
 /**
  * The month view, plugged into react-big-calendar as its `month` view. Its own month view renders
@@ -125,7 +127,7 @@ function makeMonthView(opts: {
     const month = place.date.slice(0, 7);
     const byDate = new Map<string, TaskSummary[]>();
     for (const task of tasks) {
-      for (const date of datesOf(task, timeZone)) byDate.set(date, [...(byDate.get(date) ?? []), task]);
+      for (const date of datesOf(task)) byDate.set(date, [...(byDate.get(date) ?? []), task]);
     }
     const weeks: string[][] = [];
     for (let day = firstDay; day <= lastDay; day = addDays(day, 1)) {
@@ -154,7 +156,7 @@ function makeMonthView(opts: {
                 if (day === today) classes.push("is-today");
                 return (
                   <td key={day} className={classes.join(" ")} aria-current={day === today ? "date" : undefined}>
-                    <Link to={opts.dayHref(day)} className="task-month-date" aria-label={placeLabel("day", day)}>
+                    <Link to={opts.dayHref(day)} className="task-month-date" aria-label={labelOf(day)}>
                       {Number(day.slice(8, 10))}
                     </Link>
                     {dayTasks.length ? (
@@ -228,6 +230,7 @@ export function TaskCalendar({
   const hours = useMemo(() => {
     let first = 7;
     let last = 21;
+    if (place.view !== "week" && place.view !== "day") return { first, last };
     for (const task of tasks) {
       if (task.allDay) continue;
       const start = toLocalDateTime(new Date(task.startsAt), timeZone);
@@ -237,7 +240,7 @@ export function TaskCalendar({
       last = Math.max(last, Number(end.slice(11, 13)) + (end.slice(14, 16) === "00" ? 0 : 1));
     }
     return { first, last };
-  }, [tasks, timeZone]);
+  }, [tasks, timeZone, place.view]);
   const min = useMemo(() => zonedInstant(place.date, `${String(hours.first).padStart(2, "0")}:00`, timeZone), [place.date, hours.first, timeZone]);
   const max = useMemo(
     () => zonedInstant(place.date, hours.last >= 24 ? "23:59" : `${String(hours.last).padStart(2, "0")}:00`, timeZone),

@@ -218,7 +218,9 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     });
   }
 
-  // One delivery at a time, in the order asked (the digest streams build concurrently).
+  // One delivery at a time, in the order asked (the digest streams build concurrently); once one
+  // stream has failed, the others stop.
+  let failed = false;
   let sending: Promise<unknown> = Promise.resolve();
   const sendingTurn = <T>(work: () => Promise<T>): Promise<T> => {
     const turn = sending.then(work);
@@ -390,14 +392,20 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     // Sending stays one batch at a time (Resend's rate limit is per account).
     const streams = Math.max(1, Math.min(options.streams ?? 2, 16));
     const bounds = Array.from({ length: streams + 1 }, (_, i) => Math.round((16 * i) / streams));
-    await Promise.all(
+    const outcomes = await Promise.allSettled(
       bounds.slice(0, -1).map((from, i) =>
         digestStream(
           from === 0 ? null : `${(from - 1).toString(16)}fffffff-ffff-ffff-ffff-ffffffffffff`,
           bounds[i + 1] === 16 ? null : `${bounds[i + 1].toString(16)}0000000-0000-0000-0000-000000000000`,
-        ),
+        ).catch((error: unknown) => {
+          // One stream failing stops the others at their next step, as a crash would.
+          failed = true;
+          throw error;
+        }),
       ),
     );
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failure) throw failure.reason;
   }
 
   /** The digests of the members whose id is after `start` and before `end` (null: no bound). */
@@ -430,7 +438,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     let next: ReturnType<typeof fetchPage> | null = outOfTime() ? null : fetchPage(start);
     while (next) {
       const { contents, now, asked } = await next;
-      if (contents.length === 0) break;
+      if (contents.length === 0 || failed) break;
       const last = contents[contents.length - 1].member_id;
       next = contents.length === asked && !outOfTime() ? fetchPage(last) : null;
       const claimables: Claimable[] = [];
@@ -452,7 +460,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         }
         claimables.push(outgoing(digestEmail(content, now)));
       }
-      await sendingTurn(() => deliver(claimables));
+      await sendingTurn(() => (failed ? Promise.resolve() : deliver(claimables)));
     }
   }
 

@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tasks, members, standing } = await loadCalendarWindow(access, range, lastDay > addDays(today, 55) ? lastDay : undefined);
 
   const names = memberNames(members);
-  const summaries = tasks.map((task) => summarise(task, { timeZone, myMemberId: me.id, names, now }));
+  const summaries = tasks.map((task) => summarise(task, { timeZone, myMemberId: me.id, names, now, today }));
   return data(
     {
       circleId: circle.id,

@@ -224,7 +224,7 @@ export default function TaskPage() {
           This task was cancelled{task.cancelNote ? `: “${task.cancelNote}”` : "."}
         </p>
       ) : null}
-      {task.state === "done" ? <p>Done{task.doneAt ? ` (marked on ${task.doneAt})` : ""}.</p> : null}
+      {task.state === "done" && task.doneAt ? <p>Marked done: {task.doneAt}.</p> : null}
       {thanks ? (
         <section className="thank-you" aria-labelledby="thanks-heading">
           <h2 id="thanks-heading">A thank-you note</h2>

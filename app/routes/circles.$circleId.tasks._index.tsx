@@ -57,7 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { tasks, members, standing } = await loadCalendarWindow(access, range, lastDay > addDays(today, 55) ? lastDay : undefined);
 
   const names = memberNames(members);
-  const summaries = tasks.map((task) => summarise(task, { timeZone, myMemberId: me.id, names, now }));
+  const summaries = tasks.map((task) => summarise(task, { timeZone, myMemberId: me.id, names, now, today }));
   const shown = applyFilter(summaries, search.filter);
   const days = new Map<string, TaskSummary[]>();
   for (const task of shown) days.set(task.localDate, [...(days.get(task.localDate) ?? []), task]);

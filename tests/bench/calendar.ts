@@ -220,7 +220,12 @@ async function calendarJsSize(): Promise<{ gzip: number; raw: number; files: num
 }
 
 function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server.ts"], {
+  // BENCH_PROFILE=<dir>: a CPU profile of the app server, written there when it stops.
+  const profile = process.env.BENCH_PROFILE;
+  const args = profile
+    ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, "--import", path.join(root, "node_modules/tsx/dist/loader.mjs"), "server.ts"]
+    : [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server.ts"];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -243,7 +248,8 @@ function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; s
       new Promise<void>((resolve) => {
         if (exited) return resolve();
         child.once("exit", () => resolve());
-        child.kill("SIGTERM");
+        // SIGINT: node writes its CPU profile on a clean exit (server.ts exits on both).
+        child.kill(profile ? "SIGINT" : "SIGTERM");
       }),
   }));
 }

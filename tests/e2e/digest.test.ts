@@ -85,4 +85,19 @@ test("a member sets a daily digest, gets it, and claims a task from its link", {
   await checkA11y(page);
   const claims = must(await serviceClient().from("task_claims").select("member_id").eq("task_id", dinner), "claims");
   expect(claims).toHaveLength(1);
+
+  // Maria, on the same page, has her notice switches and chooses what digests show of her updates.
+  const mariaPage = await (await newContext()).newPage();
+  await mariaPage.goto(`/auth/sign-in?redirectTo=${encodeURIComponent(`/circles/${circle.id}/notifications`)}`);
+  await checkA11y(mariaPage);
+  await mariaPage.getByLabel("Email").fill(maria.email);
+  await mariaPage.getByLabel("Password").fill(maria.password);
+  await mariaPage.getByRole("button", { name: "Sign in" }).click();
+  await mariaPage.waitForURL((url) => url.pathname === `/circles/${circle.id}/notifications`);
+  await expect.poll(() => mariaPage.getByRole("checkbox", { name: "Someone claims a task" }).isChecked()).toBe(true);
+  await checkA11y(mariaPage);
+  await mariaPage.getByRole("radio", { name: /^Full text/ }).check();
+  await mariaPage.getByRole("button", { name: "Save", exact: true }).click();
+  await expect.poll(() => mariaPage.getByText("Saved: digests now show the full text of updates.").isVisible()).toBe(true);
+  await checkA11y(mariaPage);
 });
