@@ -2,7 +2,6 @@
 // token); members are added with the service role (arranging only) and then act with their own token,
 // so everything asserted is what row-level security and the RPCs show that person.
 
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { createUser, must, serviceClient, type TestUser } from "./supabase";
 
 export type Category = "practical" | "general" | "milestones" | "wellbeing" | "health";
@@ -127,8 +126,4 @@ export async function claimsOf(taskId: string): Promise<string[]> {
 /** A task row as the service role sees it. */
 export async function taskRow(taskId: string): Promise<Record<string, unknown> | null> {
   return (await serviceClient().from("tasks").select("*").eq("id", taskId).maybeSingle()).data;
-}
-
-export function rpc(client: SupabaseClient, fn: string, args: Record<string, unknown>) {
-  return client.rpc(fn, args);
 }
