@@ -69,9 +69,7 @@ export async function loadStanding(access: CircleAccess): Promise<Standing> {
     listMembers(access.supabase, access.circle.id),
     access.isOwner ? Promise.resolve(new Map<string, Category[]>()) : listGrants(access.supabase, access.circle.id),
   ]);
-  const visible = access.isOwner ? [...CATEGORIES] : (grants.get(access.me.id) ?? []);
-  const manageable = access.isOwner ? [...CATEGORIES] : access.me.role === "coordinator" ? visible : [];
-  return { members, visible, manageable };
+  return { members, ...standingFrom(access, grants.get(access.me.id) ?? []) };
 }
 
 /** The circle (404 for someone outside it), the reader's standing and the members' names. */

@@ -238,7 +238,7 @@ export default function TaskPage() {
         </h2>
         <TaskActionForms task={task} canManage={false} busy={busy} />
 
-        {canManage && task.state !== "cancelled" && task.taken > 0 ? (
+        {canManage && task.state !== "cancelled" && task.taken > 0 && (task.due || task.state === "done") ? (
           <Form method="post" className="panel stack" aria-labelledby="thank-heading">
             <h2 id="thank-heading">{task.state === "done" ? "Thank the helpers" : "Mark done and say thank you"}</h2>
             <div className="field">

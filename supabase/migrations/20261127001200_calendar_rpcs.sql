@@ -531,6 +531,26 @@ $$;
 comment on function private.series_chain(uuid) is 'A series and its successors.';
 
 /**
+ * A change from a date on reaches the later parts of a series too (earlier "this and following" edits
+ * made them); the caller must be allowed to change every one of them, whatever category it took.
+ */
+create function private.require_chain_manager(series_id uuid) returns void
+language plpgsql stable set search_path = '' as $$
+begin
+  if exists (
+    select 1 from public.task_series s
+     where s.id in (select private.series_chain(require_chain_manager.series_id))
+       and not private.can_manage_item(private.viewer_scope(auth.uid()), s.circle_id, s.category)
+  ) then
+    perform private.calendar_fail('category_not_allowed',
+      'Later parts of this series are in a category you cannot change; ask the person to change them.');
+  end if;
+end;
+$$;
+comment on function private.require_chain_manager(uuid) is
+  'Raises category_not_allowed unless the caller may manage the series and every later part of it.';
+
+/**
  * "Edit this and following": from `from_date` (today or later) on, the series follows the new rule and
  * template. Before that date nothing changes. What happens to each occurrence on or after the date:
  *   - not claimed, not edited one by one, not started: it follows the new series (new time, new
@@ -584,6 +604,7 @@ declare
   clean_dietary text := nullif(btrim(update_task_series.dietary_needs), '');
 begin
   perform private.require_task_manager(old_series.circle_id, coalesce(update_task_series.category, 'practical'));
+  perform private.require_chain_manager(old_series.id);
   select c.time_zone into tz from public.circles c where c.id = old_series.circle_id;
   if old_series.stopped_from is not null and update_task_series.from_date >= old_series.stopped_from then
     perform private.calendar_fail('series_ended', 'This series has already ended on that date.');
@@ -718,6 +739,7 @@ declare
   n_cancelled integer;
   n_claimed integer;
 begin
+  perform private.require_chain_manager(series.id);
   select c.time_zone into tz from public.circles c where c.id = series.circle_id;
   if cancel_task_series.from_date is null or cancel_task_series.from_date < private.local_today(tz) then
     perform private.calendar_fail('invalid_date', 'Cancel from today or a later date.');

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { Page } from "playwright-core";
-import { addDays, isoWeekday, toLocalDate, toLocalDateTime } from "~/calendar/time";
+import { isoWeekday, toLocalDate, toLocalDateTime } from "~/calendar/time";
 import { makeCalendarCircle, type CalendarCircle } from "../helpers/calendar-fixture";
 import { PASSWORD } from "../helpers/supabase";
 import { appUrl, expect, screenshot, test } from "./fixtures";

@@ -302,6 +302,27 @@ describe("series RPCs", () => {
     );
   });
 
+  test("a coordinator cannot reach later parts of a series moved to a category they do not hold", async () => {
+    const series = must(await c.owner.client.rpc("create_task_series", weekly()));
+    const rows = await occurrencesOf([series.id]);
+    // The person moves the series to `health` from the fourth occurrence on.
+    const split = must(
+      await c.owner.client.rpc("update_task_series", {
+        ...weekly({ category: "health" }),
+        circle_id: undefined,
+        first_date: undefined,
+        series_id: series.id,
+        from_date: rows[3].series_date,
+      }),
+    );
+    expectError(
+      await coord.client.rpc("cancel_task_series", { series_id: series.id, from_date: rows[1].series_date }),
+      "category_not_allowed",
+      403,
+    );
+    expect(new Set((await occurrencesOf([split.series_id])).map((o) => o.status))).toEqual(new Set(["scheduled"]));
+  });
+
   test("a series the caller cannot see is not found", async () => {
     const series = must(await c.owner.client.rpc("create_task_series", weekly({ category: "health" })));
     expectError(await coord.client.rpc("cancel_task_series", { series_id: series.id, from_date: today }), "series_not_found", 404);
