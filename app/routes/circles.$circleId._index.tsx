@@ -1,32 +1,47 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listGrants, listMembers, requireCircle } from "~/circles.server";
+import { listGrants, requireCircle } from "~/circles.server";
+import { CheckInCard, updatesStylesheet } from "~/components/check-in-card";
 import { useCircle } from "~/components/circle-context";
+import { UpdateCard } from "~/components/update-card";
+import { latestUpdates, loadPeople, reachOutChoices } from "~/updates.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { categoryList, ROLE_WORDS } from "~/consent";
 
+export const links: LinksFunction = () => [updatesStylesheet];
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params);
-  const [members, grants] = await Promise.all([listMembers(supabase, circle.id), listGrants(supabase, circle.id)]);
-  const active = members.filter((m) => m.status === "active");
+  const [people, grants] = await Promise.all([loadPeople(supabase, circle.id), listGrants(supabase, circle.id)]);
+  const [updates, checkInChoices] = await Promise.all([
+    latestUpdates(supabase, { circleId: circle.id, timeZone: circle.time_zone, isOwner, people }),
+    isOwner ? reachOutChoices(supabase, circle.id, people) : Promise.resolve(null),
+  ]);
+  const active = people.members.filter((m) => m.status === "active");
   return data(
     {
       otherMembers: active.filter((m) => m.id !== me.id).length,
       myCategories: isOwner ? null : (grants.get(me.id) ?? []),
+      updates,
+      checkInChoices,
+      personName: people.members.find((m) => m.role === "owner")?.name ?? "the person",
     },
     { headers },
   );
 }
 
 export default function CircleHome() {
-  const { otherMembers, myCategories } = useLoaderData<typeof loader>();
+  const { otherMembers, myCategories, updates, checkInChoices, personName } = useLoaderData<typeof loader>();
   const { circle, me, isOwner } = useCircle();
   const base = `/circles/${circle.id}`;
 
   return (
     <>
       <h1>{circle.name}</h1>
+      {checkInChoices ? (
+        <CheckInCard circleId={circle.id} reachOutChoices={checkInChoices} paused={circle.updatesPaused} />
+      ) : null}
       <dl className="facts">
         <div>
           <dt>Your role</dt>
@@ -90,16 +105,35 @@ export default function CircleHome() {
         </li>
       </ul>
 
-      <section aria-labelledby="calendar-heading" className="placeholder">
+      <section aria-labelledby="calendar-heading">
         <h2 id="calendar-heading">Calendar</h2>
-        <p className="muted">The shared calendar of practical help will appear here.</p>
+        <p>
+          <Link to={`${base}/calendar`}>Open the calendar</Link> · <Link to={`${base}/tasks`}>Task list</Link> ·{" "}
+          <Link to={`${base}/tasks/offers`}>Offer help</Link>
+        </p>
       </section>
-      <section aria-labelledby="updates-heading" className="placeholder">
-        <h2 id="updates-heading">Updates</h2>
-        <p className="muted">
-          {circle.updatesPaused
-            ? "Updates are paused while Take a break is on."
-            : "Updates shared in this circle will appear here."}
+      <section aria-labelledby="updates-heading">
+        <h2 id="updates-heading">Latest updates</h2>
+        {updates.length === 0 ? (
+          <p className="muted">
+            {circle.updatesPaused && !isOwner
+              ? "Updates are paused while Take a break is on."
+              : "No updates shared with you yet."}
+          </p>
+        ) : (
+          updates.map((item) => (
+            <UpdateCard
+              key={item.id}
+              item={item}
+              circleId={circle.id}
+              isOwner={isOwner}
+              personName={personName}
+              headingLevel={3}
+            />
+          ))
+        )}
+        <p>
+          <Link to={`${base}/updates`}>All updates</Link>
         </p>
       </section>
     </>
