@@ -14,6 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
+          sequence: { groupOrder: 0 },
           include: ["tests/integration/**/*.test.ts", "tests/unit/**/*.test.ts", "app/**/*.test.{ts,tsx}", "supabase/**/*.test.ts"],
           globalSetup: ["tests/setup/global-setup.ts"],
           testTimeout: 30_000,
@@ -24,9 +25,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
+          // After the integration project, so the browser journeys do not fight it for the two cores.
+          sequence: { groupOrder: 1 },
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/setup/global-setup.ts", "tests/setup/e2e-setup.ts"],
           testTimeout: 60_000,
+          // Pages answer slower while other suites share the two cores; a poll waits up to 10 s.
+          expect: { poll: { timeout: 10_000 } },
           hookTimeout: 120_000,
         },
       },

@@ -63,31 +63,33 @@ describe("the job sends each digest once, at the member's local hour, in two zon
     };
     const circles = [dublin.circleId, newYork.circleId];
     const byMember = Object.fromEntries(Object.entries(people).map(([key, person]) => [person.memberId, key]));
+    const seen = new Set<number>();
+    /** Runs the job at that instant and returns the digests it recorded, "who period", sorted. */
     const runAt = async (iso: string) => {
       await runEmailJob({ now: new Date(iso), circleIds: circles, phases: ["digests"] });
-      return (await deliveries(circles)).map((row) => `${byMember[row.member_id]} ${row.period}`);
+      const added = (await deliveries(circles)).filter((row) => !seen.has(row.id));
+      for (const row of added) seen.add(row.id);
+      return added.map((row) => `${byMember[row.member_id]} ${row.period}`).sort();
     };
 
     // Monday 9 March: New York has changed to EDT (UTC-4), Dublin is still on GMT.
     expect(await runAt("2026-03-09T07:59:00Z")).toEqual([]);
     expect(await runAt("2026-03-09T08:00:00Z")).toEqual(["dublinDaily 2026-03-09", "dublinWeekly 2026-03-09"]);
-    expect(await runAt("2026-03-09T11:59:00Z")).toHaveLength(2); // 07:59 EDT
-    const afterNewYork = await runAt("2026-03-09T12:00:00Z"); // 08:00 EDT
-    expect(afterNewYork.slice(2).sort()).toEqual(["newYorkDaily 2026-03-09", "newYorkWeekly 2026-03-09"]);
+    expect(await runAt("2026-03-09T11:59:00Z")).toEqual([]); // 07:59 EDT
+    expect(await runAt("2026-03-09T12:00:00Z")).toEqual(["newYorkDaily 2026-03-09", "newYorkWeekly 2026-03-09"]); // 08:00 EDT
     // Later runs that day send nothing again.
-    expect(await runAt("2026-03-09T15:00:00Z")).toHaveLength(4);
-    expect(await runAt("2026-03-09T22:00:00Z")).toHaveLength(4);
+    expect(await runAt("2026-03-09T15:00:00Z")).toEqual([]);
+    expect(await runAt("2026-03-09T22:00:00Z")).toEqual([]);
 
     // Tuesday: daily only.
-    const tuesday = await runAt("2026-03-10T12:00:00Z");
-    expect(tuesday.slice(4).sort()).toEqual(["dublinDaily 2026-03-10", "newYorkDaily 2026-03-10"]);
+    expect(await runAt("2026-03-10T12:00:00Z")).toEqual(["dublinDaily 2026-03-10", "newYorkDaily 2026-03-10"]);
 
     // Sunday 29 March, Dublin's change day: 08:00 IST is 07:00 UTC.
-    expect((await runAt("2026-03-29T06:59:00Z")).slice(6)).toEqual([]);
-    expect((await runAt("2026-03-29T07:00:00Z")).slice(6)).toEqual(["dublinDaily 2026-03-29"]);
+    expect(await runAt("2026-03-29T06:59:00Z")).toEqual([]);
+    expect(await runAt("2026-03-29T07:00:00Z")).toEqual(["dublinDaily 2026-03-29"]);
     // Monday 30 March: the weekly one too, at 08:00 IST.
-    expect((await runAt("2026-03-30T06:59:00Z")).slice(7)).toEqual([]);
-    expect((await runAt("2026-03-30T07:00:00Z")).slice(7)).toEqual(["dublinDaily 2026-03-30", "dublinWeekly 2026-03-30"]);
+    expect(await runAt("2026-03-30T06:59:00Z")).toEqual([]);
+    expect(await runAt("2026-03-30T07:00:00Z")).toEqual(["dublinDaily 2026-03-30", "dublinWeekly 2026-03-30"]);
   });
 
   test("an hour repeated by the autumn change sends once (New York, 1 November, 01:00)", async () => {
