@@ -4,15 +4,16 @@
  * ADR if we move to a shared store).
  */
 
-export type RateLimitRule = { name: string; limit: number; windowMs: number };
+/** `limit` per key; keys starting with "ip:" get `ipLimit`, since a household or clinic shares one IP. */
+export type RateLimitRule = { name: string; limit: number; ipLimit?: number; windowMs: number };
 
 const MINUTE = 60_000;
 
 export const rules = {
-  signIn: { name: "sign-in", limit: 10, windowMs: 15 * MINUTE },
-  signInLink: { name: "sign-in-link", limit: 5, windowMs: 15 * MINUTE },
-  passwordReset: { name: "password-reset", limit: 5, windowMs: 15 * MINUTE },
-  signUp: { name: "sign-up", limit: 10, windowMs: 15 * MINUTE },
+  signIn: { name: "sign-in", limit: 10, ipLimit: 50, windowMs: 15 * MINUTE },
+  signInLink: { name: "sign-in-link", limit: 5, ipLimit: 25, windowMs: 15 * MINUTE },
+  passwordReset: { name: "password-reset", limit: 5, ipLimit: 25, windowMs: 15 * MINUTE },
+  signUp: { name: "sign-up", limit: 10, ipLimit: 50, windowMs: 15 * MINUTE },
 } satisfies Record<string, RateLimitRule>;
 
 const hits = new Map<string, { windowMs: number; times: number[] }>();
@@ -30,17 +31,21 @@ export function consume(
   now: number = Date.now(),
 ): RateLimitResult {
   sweep(now);
-  const ids = keys
+  const counted = keys
     .filter((key): key is string => Boolean(key))
-    .map((key) => `${rule.name}:${key.toLowerCase()}`);
+    .map((key) => ({
+      id: `${rule.name}:${key.toLowerCase()}`,
+      limit: key.startsWith("ip:") ? (rule.ipLimit ?? rule.limit) : rule.limit,
+    }));
+  const ids = counted.map((c) => c.id);
 
   let retryAfterMs = 0;
-  for (const id of ids) {
+  for (const { id, limit } of counted) {
     const recent = (hits.get(id)?.times ?? []).filter((t) => t > now - rule.windowMs);
     hits.set(id, { windowMs: rule.windowMs, times: recent });
-    if (recent.length >= rule.limit) {
+    if (recent.length >= limit) {
       // The window frees a slot when the oldest attempt that still counts falls out of it.
-      const oldest = recent[recent.length - rule.limit];
+      const oldest = recent[recent.length - limit];
       retryAfterMs = Math.max(retryAfterMs, oldest + rule.windowMs - now);
     }
   }

@@ -106,7 +106,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   await momPage.goto("/auth/sign-up");
   await checkA11y(momPage);
   await fillSignUp(momPage, "Ana", mom);
-  await momPage.waitForURL((url) => url.pathname === "/");
+  await momPage.waitForURL((url) => url.pathname === "/circles");
   await checkA11y(momPage);
   await momPage.getByRole("button", { name: "Sign out" }).click();
   await expect.poll(() => momPage.getByRole("link", { name: "Sign in" }).first().isVisible()).toBe(true);
@@ -168,7 +168,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   await evePage.goto("/auth/sign-up");
   await checkA11y(evePage);
   await fillSignUp(evePage, "Eve", eve);
-  await evePage.waitForURL((url) => url.pathname === "/");
+  await evePage.waitForURL((url) => url.pathname === "/circles");
   await checkA11y(evePage);
   await evePage.goto(cousinLink);
   await expect.poll(visible(evePage, /This invitation was sent to c\*\*\*@example\.com\. You are signed in as/)).toBe(true);

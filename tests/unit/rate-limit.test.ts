@@ -41,3 +41,14 @@ describe("rate limits (sliding window)", () => {
     expect(tooManyAttemptsMessage(14 * 60_000 + 1)).toBe("Too many attempts. Try again in 15 minutes.");
   });
 });
+
+test("an IP key gets its own, higher limit: a household shares one address", () => {
+  resetRateLimits();
+  const shared = { name: "shared", limit: 1, ipLimit: 3, windowMs: 60_000 };
+  const t0 = 5_000_000;
+  expect(consume(shared, ["ip:9", "email:a@x.test"], t0).ok).toBe(true);
+  expect(consume(shared, ["ip:9", "email:a@x.test"], t0).ok).toBe(false);
+  expect(consume(shared, ["ip:9", "email:b@x.test"], t0).ok).toBe(true);
+  expect(consume(shared, ["ip:9", "email:c@x.test"], t0).ok).toBe(true);
+  expect(consume(shared, ["ip:9", "email:d@x.test"], t0).ok).toBe(false);
+});
