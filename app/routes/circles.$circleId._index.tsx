@@ -121,16 +121,19 @@ export default function CircleHome() {
               : "No updates shared with you yet."}
           </p>
         ) : (
-          updates.map((item) => (
-            <UpdateCard
-              key={item.id}
-              item={item}
-              circleId={circle.id}
-              isOwner={isOwner}
-              personName={personName}
-              headingLevel={3}
-            />
-          ))
+          <ol className="feed" aria-label="Latest updates, newest first">
+            {updates.map((item) => (
+              <li key={item.id}>
+                <UpdateCard
+                  item={item}
+                  circleId={circle.id}
+                  isOwner={isOwner}
+                  personName={personName}
+                  headingLevel={3}
+                />
+              </li>
+            ))}
+          </ol>
         )}
         <p>
           <Link to={`${base}/updates`}>All updates</Link>
