@@ -1,9 +1,11 @@
-import type { AppLoadContext } from "@remix-run/node";
+import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createCookie, data } from "@remix-run/node";
 import type { AuthError } from "@supabase/supabase-js";
 import { getEnv } from "~/env.server";
 import type { RateLimitRule } from "~/rate-limit.server";
 import { consume, tooManyAttemptsMessage } from "~/rate-limit.server";
+import { safeRedirect } from "~/safe-redirect";
+import { requireAnonymous } from "~/supabase.server";
 
 type Errors = { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
 type Init = { status: number; headers?: HeadersInit };
@@ -101,4 +103,10 @@ export async function hasRecovery(request: Request, userId: string): Promise<boo
 
 export async function endRecovery(): Promise<string> {
   return recoveryCookie().serialize("", { maxAge: 0 });
+}
+
+/** Loader of the sign-in and sign-up pages: someone already signed in goes on to ?redirectTo (or home). */
+export async function anonymousOnlyLoader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request, safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
 }

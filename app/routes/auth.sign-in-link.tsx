@@ -1,8 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import {
+  anonymousOnlyLoader,
   checkRateLimit,
   confirmUrl,
   formError,
@@ -13,7 +14,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
-import { createSupabaseServerClient, requireAnonymous } from "~/supabase.server";
+import { createSupabaseServerClient } from "~/supabase.server";
 import { EmailSchema, formObject, RedirectToSchema } from "~/validation";
 
 const SignInLinkSchema = z.object({
@@ -23,11 +24,7 @@ const SignInLinkSchema = z.object({
 
 export const meta: MetaFunction = () => [{ title: "Email me a sign-in link · Circle" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
-  await requireAnonymous(request, safeRedirect(redirectTo));
-  return null;
-}
+export const loader = anonymousOnlyLoader;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();

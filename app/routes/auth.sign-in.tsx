@@ -1,13 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { checkRateLimit, formError, isServiceError } from "~/auth.server";
+import { anonymousOnlyLoader, checkRateLimit, formError, isServiceError } from "~/auth.server";
 import { Field, FormErrorSummary } from "~/components/forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
-import { createSupabaseServerClient, requireAnonymous } from "~/supabase.server";
+import { createSupabaseServerClient } from "~/supabase.server";
 import { EmailSchema, formObject, PasswordSchema, RedirectToSchema } from "~/validation";
 
 const SignInSchema = z.object({
@@ -18,11 +18,7 @@ const SignInSchema = z.object({
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Circle" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
-  await requireAnonymous(request, safeRedirect(redirectTo));
-  return null;
-}
+export const loader = anonymousOnlyLoader;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();

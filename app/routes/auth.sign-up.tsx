@@ -1,13 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { checkRateLimit, confirmUrl, fieldError, formError, isServiceError } from "~/auth.server";
+import { anonymousOnlyLoader, checkRateLimit, confirmUrl, fieldError, formError, isServiceError } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
-import { createSupabaseServerClient, requireAnonymous } from "~/supabase.server";
+import { createSupabaseServerClient } from "~/supabase.server";
 import {
   DisplayNameSchema,
   EmailSchema,
@@ -25,11 +25,7 @@ const SignUpSchema = z.object({
 
 export const meta: MetaFunction = () => [{ title: "Create an account · Circle" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
-  await requireAnonymous(request, safeRedirect(redirectTo));
-  return null;
-}
+export const loader = anonymousOnlyLoader;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
