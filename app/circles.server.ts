@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import type { PostgrestError, SupabaseClient, User } from "@supabase/supabase-js";
+import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { sortCategories, type Category, type MemberRole, type Role } from "~/consent";
-import { requireUser, unwrap, type ServerSupabase } from "~/supabase.server";
+import { requireUser, unwrap, type ServerSupabase, type SessionUser } from "~/supabase.server";
 
 type Params = LoaderFunctionArgs["params"];
 
@@ -58,7 +58,7 @@ const MEMBER_COLUMNS = "id, user_id, role, relationship, label, status, joined_a
 export const UuidSchema = z.string().uuid();
 
 export type CircleAccess = ServerSupabase & {
-  user: User;
+  user: SessionUser;
   circle: Circle;
   /** The signed-in user's own active membership (the owner has one too, role owner). */
   me: Member;
@@ -96,19 +96,19 @@ export function requireCircle(request: Request, params: Params): Promise<CircleA
 async function loadCircleAccess(request: Request, circleId: string): Promise<CircleAccess> {
   const session = await requireUser(request);
   const { supabase, headers, user } = session;
-  const [circleResult, meResult] = await Promise.all([
-    supabase.from("circles").select(CIRCLE_COLUMNS).eq("id", circleId).maybeSingle(),
-    supabase
-      .from("circle_members")
-      .select(MEMBER_COLUMNS)
-      .eq("circle_id", circleId)
-      .eq("user_id", user.id)
-      .eq("status", "active")
+  // One request: the circle with the reader's own active membership embedded (RLS filters both).
+  const row = unwrap(
+    await supabase
+      .from("circles")
+      .select(`${CIRCLE_COLUMNS}, me:circle_members(${MEMBER_COLUMNS})`)
+      .eq("id", circleId)
+      .eq("me.user_id", user.id)
+      .eq("me.status", "active")
       .maybeSingle(),
-  ]);
-  const circle = unwrap(circleResult) as Circle | null;
-  const meRow = unwrap(meResult) as MemberRow | null;
-  if (!circle || !meRow) throw notFound(headers);
+  ) as (Circle & { me: MemberRow[] }) | null;
+  const meRow = row?.me[0];
+  if (!row || !meRow) throw notFound(headers);
+  const { me: _embedded, ...circle } = row;
   const me = toMember(meRow);
   const isOwner = circle.owner_id === user.id;
   const canInvite = isOwner || (me.role === "coordinator" && circle.coordinators_can_invite);

@@ -5,7 +5,9 @@ import {
   serializeCookieHeader,
 } from "@supabase/ssr";
 import type { SupabaseClient, SupabaseClientOptions, User } from "@supabase/supabase-js";
+import { jwtVerify } from "jose";
 import WebSocket from "ws";
+import { z } from "zod";
 import { getEnv } from "~/env.server";
 
 export type ServerSupabase = {
@@ -57,7 +59,10 @@ export function createSupabaseServerClient(request: Request): ServerSupabase {
 
 type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<"public">["realtime"]>["transport"]>;
 
-type UserSession = ServerSupabase & { user: User | null };
+/** Who is signed in, as the verified access token says: all the app reads of a user. */
+export type SessionUser = Pick<User, "id" | "email" | "user_metadata">;
+
+type UserSession = ServerSupabase & { user: SessionUser | null };
 
 // Root and route loaders of one request share one client and one verified user, so a token
 // refresh happens once per request, not once per loader.
@@ -68,13 +73,41 @@ function loadUserSession(request: Request): Promise<UserSession> {
   if (!pending) {
     pending = (async () => {
       const client = createSupabaseServerClient(request);
-      // getUser() asks the auth server; the cookie alone proves nothing.
-      const { data, error } = await client.supabase.auth.getUser();
-      return { ...client, user: error ? null : data.user };
+      // getSession() only reads the cookie (refreshing an expired token with the auth server); the
+      // cookie proves nothing until the token's signature is checked, below.
+      const { data } = await client.supabase.auth.getSession();
+      const user = data.session ? await verifyAccessToken(data.session.access_token) : null;
+      return { ...client, user };
     })();
     perRequest.set(request, pending);
   }
   return pending;
+}
+
+const ClaimsSchema = z.object({
+  sub: z.string().uuid(),
+  role: z.literal("authenticated"),
+  email: z.string().optional(),
+  user_metadata: z.record(z.unknown()).default({}),
+});
+
+let signingKey: Uint8Array | undefined;
+
+/**
+ * The user of an access token whose signature, expiry and audience hold, else null. Checked here
+ * with the project's JWT secret, as PostgREST checks it, instead of asking the auth server on every
+ * request (ADR 007): a session revoked elsewhere ends when its access token expires.
+ */
+export async function verifyAccessToken(token: string): Promise<SessionUser | null> {
+  signingKey ??= new TextEncoder().encode(getEnv().SUPABASE_JWT_SECRET);
+  try {
+    const { payload } = await jwtVerify(token, signingKey, { algorithms: ["HS256"], audience: "authenticated" });
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) return null;
+    return { id: claims.data.sub, email: claims.data.email, user_metadata: claims.data.user_metadata };
+  } catch {
+    return null;
+  }
 }
 
 /** The verified user, or null when signed out (or the session is no longer valid). */
@@ -83,7 +116,7 @@ export async function getOptionalUser(request: Request): Promise<UserSession> {
 }
 
 /** The verified user; redirects to sign-in (and back here afterwards) when signed out. */
-export async function requireUser(request: Request): Promise<ServerSupabase & { user: User }> {
+export async function requireUser(request: Request): Promise<ServerSupabase & { user: SessionUser }> {
   const session = await loadUserSession(request);
   if (!session.user) {
     const url = new URL(request.url);
@@ -127,7 +160,7 @@ export function unwrap<T>(result: SupabaseResult<T>): T {
 }
 
 /** A display name for people: the one chosen at sign-up, else the email's local part. */
-export function displayNameOf(user: User): string {
+export function displayNameOf(user: SessionUser): string {
   const name = user.user_metadata?.display_name;
   if (typeof name === "string" && name.trim()) return name.trim();
   return user.email?.split("@")[0] ?? "friend";

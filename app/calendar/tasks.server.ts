@@ -43,6 +43,17 @@ export type TaskRow = {
   task_claims: Array<{ member_id: string; created_at: string }>;
 };
 
+/** A task as the calendar and list pages read it (calendar_window): the ids of its helpers, in claim order. */
+export type CalendarTaskRow = Pick<
+  TaskRow,
+  "id" | "title" | "kind" | "category" | "starts_at" | "ends_at" | "all_day" | "slots" | "status" | "location" | "series_id"
+> & { claimed_by: string[] };
+
+/** The calendar shape of a task read whole (its page). */
+export function asCalendarTask(task: TaskRow): CalendarTaskRow {
+  return { ...task, claimed_by: task.task_claims.map((claim) => claim.member_id) };
+}
+
 /** A task without an end (allowed by the table) is shown as lasting an hour. */
 export function endOf(task: Pick<TaskRow, "starts_at" | "ends_at">): Date {
   return task.ends_at ? new Date(task.ends_at) : new Date(new Date(task.starts_at).getTime() + 3_600_000);
@@ -98,7 +109,7 @@ export async function loadCalendarWindow(
   access: CircleAccess,
   range: InstantRange,
   through?: string,
-): Promise<{ tasks: TaskRow[]; members: MemberName[]; standing: Omit<Standing, "members"> }> {
+): Promise<{ tasks: CalendarTaskRow[]; members: MemberName[]; standing: Omit<Standing, "members"> }> {
   // A task lasts at most a week: those that started up to a week before may still be going.
   const earliest = new Date(range.from.getTime() - 7 * 86_400_000);
   const data = unwrap(
@@ -108,7 +119,7 @@ export async function loadCalendarWindow(
       starts_before: range.to.toISOString(),
       through: through ?? null,
     }),
-  ) as { tasks: TaskRow[]; members: MemberName[]; my_categories: Category[] };
+  ) as { tasks: CalendarTaskRow[]; members: MemberName[]; my_categories: Category[] };
   return {
     tasks: data.tasks.filter((task) => endOf(task) > range.from),
     members: data.members,
@@ -231,15 +242,15 @@ const localDateOf = (instant: string | Date, timeZone: string) =>
   remembered(`d|${timeZone}|${instant instanceof Date ? instant.toISOString() : instant}`, () => toLocalDate(new Date(instant), timeZone));
 
 export function summarise(
-  task: TaskRow,
+  task: CalendarTaskRow,
   opts: { timeZone: string; myMemberId: string; names: Map<string, string>; now: Date; today?: string },
 ): TaskSummary {
   const ends = endOf(task);
   const endsIso = ends.toISOString();
-  const claimers = task.task_claims
-    .filter((c) => c.member_id !== opts.myMemberId)
-    .map((c) => opts.names.get(c.member_id) ?? "A former member");
-  const taken = task.task_claims.length;
+  const claimers = task.claimed_by
+    .filter((memberId) => memberId !== opts.myMemberId)
+    .map((memberId) => opts.names.get(memberId) ?? "A former member");
+  const taken = task.claimed_by.length;
   const past = isPast(task, opts.now);
   const state: TaskState =
     task.status === "cancelled" ? "cancelled" : task.status === "done" ? "done" : past ? "past" : taken >= task.slots ? "full" : "open";
@@ -260,7 +271,7 @@ export function summarise(
     slots: task.slots,
     taken,
     claimers,
-    mine: task.task_claims.some((c) => c.member_id === opts.myMemberId),
+    mine: task.claimed_by.includes(opts.myMemberId),
     state,
     needsHelp: state === "open",
     due: localDateOf(task.starts_at, opts.timeZone) <= (opts.today ?? toLocalDate(opts.now, opts.timeZone)),

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { describeRule } from "~/calendar/recurrence";
 import { noticeText, runTaskIntent } from "~/calendar/task-actions.server";
 import { claimersText } from "~/calendar/task-view";
-import { callCalendarRpc, isPast, loadStanding, loadTask, memberNames, summarise, TaskIdSchema } from "~/calendar/tasks.server";
+import { asCalendarTask, callCalendarRpc, isPast, loadStanding, loadTask, memberNames, summarise, TaskIdSchema } from "~/calendar/tasks.server";
 import { formatInZone, toLocalDate, zoneLabel } from "~/calendar/time";
 import { CONTACT_LABELS, KIND_LABELS, spotsText } from "~/calendar/words";
 import { requireCircle } from "~/circles.server";
@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const timeZone = circle.time_zone;
   const now = new Date();
   const names = memberNames(standing.members);
-  const summary = summarise(task, { timeZone, myMemberId: me.id, names, now });
+  const summary = summarise(asCalendarTask(task), { timeZone, myMemberId: me.id, names, now });
   const canManage = standing.manageable.includes(task.category);
   const series = task.series
     ? {

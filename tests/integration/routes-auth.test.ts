@@ -1,4 +1,7 @@
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import type { Session } from "@supabase/supabase-js";
+import { decodeJwt, SignJWT } from "jose";
 import { beforeEach, describe, expect, test } from "vitest";
 import { resetRateLimits, rules } from "~/rate-limit.server";
 import * as root from "~/root";
@@ -11,6 +14,7 @@ import * as signOut from "~/routes/auth.sign-out";
 import * as signUp from "~/routes/auth.sign-up";
 import { requireUser } from "~/supabase.server";
 import { latestEmail, linkIn, listEmails } from "../helpers/mailbox";
+import { anonClient, createAuthUser, PASSWORD as USER_PASSWORD } from "../helpers/supabase";
 
 // Remix loaders and actions called with real Requests against the real local stack.
 
@@ -415,6 +419,80 @@ describe("session guard and sign out", () => {
     )}`;
     const result = await run(((args: LoaderFunctionArgs) => requireUser(args.request)) as Handler, get("/", forged));
     expect(result.status).toBe(302);
+  });
+
+  // The access token in the cookie is checked on this server with the project's secret (ADR 007).
+  describe("the session cookie's access token", () => {
+    const cookieName = () => `sb-${new URL(process.env.SUPABASE_URL!).hostname.split(".")[0]}-auth-token`;
+    const cookieOf = (session: Partial<Session>) => `${cookieName()}=${encodeURIComponent(JSON.stringify(session))}`;
+    const guard = (async (args: LoaderFunctionArgs) => {
+      const { user, headers } = await requireUser(args.request);
+      return data(user, { headers });
+    }) as Handler;
+
+    async function realSession() {
+      const { id, email } = await createAuthUser({ displayName: "Robin" });
+      const { data, error } = await anonClient().auth.signInWithPassword({ email, password: USER_PASSWORD });
+      if (error || !data.session) throw error ?? new Error("no session");
+      return { id, email, session: data.session };
+    }
+
+    /** The claims of `token`, signed again with `secret`, expiring at `exp`. */
+    function resign(token: string, secret: string, exp: number) {
+      return new SignJWT(decodeJwt(token))
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setIssuedAt(exp - 3600)
+        .setExpirationTime(exp)
+        .sign(new TextEncoder().encode(secret));
+    }
+
+    const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+    test("a token signed by the auth service is accepted, with the user's name and email", async () => {
+      const { id, email, session } = await realSession();
+      const result = await run(guard, get("/circles", cookieOf(session)));
+      expect(result.status).toBe(200);
+      expect(result.data).toEqual({ id, email, user_metadata: expect.objectContaining({ display_name: "Robin" }) });
+    });
+
+    test("the same claims signed with another secret are refused", async () => {
+      const { session } = await realSession();
+      const forged = await resign(session.access_token, "not-the-project-secret-but-just-as-long-0123", inAnHour());
+      const result = await run(guard, get("/circles", cookieOf({ ...session, access_token: forged })));
+      expect(result.status).toBe(302);
+      expect(result.headers.get("Location")).toMatch(/^\/auth\/sign-in/);
+    });
+
+    test("the public anon key (signed by the project, role anon, no user) is refused", async () => {
+      const { session } = await realSession();
+      const result = await run(
+        guard,
+        get("/circles", cookieOf({ ...session, access_token: process.env.SUPABASE_ANON_KEY!, refresh_token: "none" })),
+      );
+      expect(result.status).toBe(302);
+    });
+
+    test("an expired token is renewed with the refresh token, and the new cookie is sent back", async () => {
+      const { id, session } = await realSession();
+      const past = Math.floor(Date.now() / 1000) - 60;
+      const expired = await resign(session.access_token, process.env.SUPABASE_JWT_SECRET!, past);
+      const result = await run(guard, get("/circles", cookieOf({ ...session, access_token: expired, expires_at: past })));
+      expect(result.status).toBe(200);
+      expect(result.data.id).toBe(id);
+      expect(result.headers.getSetCookie().join("\n")).toContain(`${cookieName()}`);
+    });
+
+    test("an expired token whose refresh token was revoked signs the visitor out", async () => {
+      const { session } = await realSession();
+      const past = Math.floor(Date.now() / 1000) - 60;
+      const expired = await resign(session.access_token, process.env.SUPABASE_JWT_SECRET!, past);
+      // Signing out everywhere (from another device) revokes every refresh token of the user.
+      const elsewhere = anonClient();
+      expect((await elsewhere.auth.setSession(session)).error).toBeNull();
+      expect((await elsewhere.auth.signOut({ scope: "global" })).error).toBeNull();
+      const result = await run(guard, get("/circles", cookieOf({ ...session, access_token: expired, expires_at: past })));
+      expect(result.status).toBe(302);
+    });
   });
 
   test("sign out clears the session cookies", async () => {
