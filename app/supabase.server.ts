@@ -91,7 +91,7 @@ const ClaimsSchema = z.object({
   user_metadata: z.record(z.unknown()).default({}),
 });
 
-let signingKey: Uint8Array | undefined;
+let signingKey: Promise<CryptoKey> | undefined;
 
 /**
  * The user of an access token whose signature, expiry and audience hold, else null. Checked here
@@ -99,9 +99,16 @@ let signingKey: Uint8Array | undefined;
  * request (ADR 007): a session revoked elsewhere ends when its access token expires.
  */
 export async function verifyAccessToken(token: string): Promise<SessionUser | null> {
-  signingKey ??= new TextEncoder().encode(getEnv().SUPABASE_JWT_SECRET);
+  // Imported once: handing jose the raw secret would import it again on every request.
+  signingKey ??= crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(getEnv().SUPABASE_JWT_SECRET),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
   try {
-    const { payload } = await jwtVerify(token, signingKey, { algorithms: ["HS256"], audience: "authenticated" });
+    const { payload } = await jwtVerify(token, await signingKey, { algorithms: ["HS256"], audience: "authenticated" });
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) return null;
     return { id: claims.data.sub, email: claims.data.email, user_metadata: claims.data.user_metadata };

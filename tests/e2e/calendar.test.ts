@@ -108,6 +108,12 @@ test("a weekly ride series: create, claim from the calendar and the list, race, 
   await checkA11y(samPage);
   await expect.poll(() => samPage.getByRole("link", { name: /^Yours: Ride to group/ }).count()).toBe(1);
   await screenshot(samPage, "calendar-month");
+  // The month grid's links are plain <a>s; with JavaScript a click is still a client navigation.
+  await samPage.evaluate(() => Object.assign(window, { sameDocument: true }));
+  await samPage.getByRole("link", { name: /^Yours: Ride to group/ }).click();
+  await samPage.waitForURL(firstRide);
+  expect(await samPage.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  await checkA11y(samPage);
   await samPage.goto(`${base}/calendar?view=week`);
   await calendarReady(samPage);
   await checkA11y(samPage);
