@@ -1,6 +1,6 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { startRecovery } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -23,16 +23,28 @@ const ConfirmSchema = z.union([
 ]);
 
 export const meta: MetaFunction = () => [
-  { title: "Signing you in · Circle" },
+  { title: "Continue · Circle" },
   { name: "robots", content: "noindex" },
 ];
 
+type LinkPurpose = "sign-in" | "recovery" | "signup";
+
+// Opening the link only shows a button: nothing is used up by a GET, because mail scanners and link
+// previews open links before the person does, and a link works once. The button's POST verifies it.
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = ConfirmSchema.safeParse(params);
-  const next = destination(params.next);
-  const recovery = params.type === "recovery" || next === "/auth/reset-password";
-  if (!parsed.success) return data({ recovery }, { status: 400 });
+  const recovery = isRecovery(params);
+  if (!parsed.success) return data({ link: null, recovery }, { status: 400 });
+  const purpose: LinkPurpose = recovery ? "recovery" : "type" in parsed.data && parsed.data.type === "signup" ? "signup" : "sign-in";
+  return data({ link: parsed.data, purpose, recovery });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const fields = Object.fromEntries(await request.formData());
+  const parsed = ConfirmSchema.safeParse(fields);
+  const recovery = isRecovery(fields);
+  if (!parsed.success) return data({ expired: true, recovery }, { status: 400 });
 
   const link = parsed.data;
   const { supabase, headers } = createSupabaseServerClient(request);
@@ -40,13 +52,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
     "token_hash" in link
       ? await supabase.auth.verifyOtp({ token_hash: link.token_hash, type: link.type })
       : await supabase.auth.exchangeCodeForSession(link.code);
-  if (error || !result.user) return data({ recovery }, { status: 400, headers });
+  if (error || !result.user) return data({ expired: true, recovery }, { status: 400, headers });
 
   if (recovery) {
     headers.append("Set-Cookie", await startRecovery(result.user.id));
     return redirect("/auth/reset-password", { headers });
   }
-  return redirect(next, { headers });
+  return redirect(destination(link.next), { headers });
+}
+
+function isRecovery(fields: Record<string, unknown>): boolean {
+  return fields.type === "recovery" || destination(typeof fields.next === "string" ? fields.next : undefined) === "/auth/reset-password";
 }
 
 /**
@@ -64,8 +80,35 @@ function destination(next: string | undefined): string {
   return "/";
 }
 
+const BUTTON: Record<LinkPurpose, { heading: string; text: string; button: string }> = {
+  "sign-in": { heading: "Sign in to Circle", text: "Press the button to finish signing in.", button: "Sign in" },
+  signup: { heading: "Confirm your email address", text: "Press the button to confirm it and sign in.", button: "Confirm and sign in" },
+  recovery: { heading: "Choose a new password", text: "Press the button to continue to your new password.", button: "Continue" },
+};
+
 export default function Confirm() {
-  const { recovery } = useLoaderData<typeof loader>();
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  if (!page.link || result?.expired) return <ExpiredLink recovery={result?.recovery ?? page.recovery} />;
+  const words = BUTTON[page.purpose];
+  return (
+    <div className="auth-card">
+      <h1>{words.heading}</h1>
+      <p>{words.text}</p>
+      <Form method="post" className="form-actions">
+        {Object.entries(page.link).map(([name, value]) =>
+          value === undefined ? null : <input key={name} type="hidden" name={name} value={value} />,
+        )}
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "One moment…" : words.button}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
+function ExpiredLink({ recovery }: { recovery: boolean }) {
   return (
     <div className="auth-card">
       <h1>This link has expired</h1>

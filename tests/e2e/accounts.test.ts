@@ -44,6 +44,7 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await checkA11y(page);
 
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect.poll(() => page.getByRole("link", { name: "Sign in" }).first().isVisible()).toBe(true);
   await page.goto("/auth/sign-in-link");
   await checkA11y(page);
   await page.getByLabel("Email").fill(email);
@@ -53,6 +54,9 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
 
   const message = await latestEmail(email, { subject: /magic link/i });
   await page.goto(linkIn(message.text, "/auth/confirm"));
+  await checkA11y(page);
+  await screenshot(page, "sign-in-link-continue");
+  await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
   await checkA11y(page);

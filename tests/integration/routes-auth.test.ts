@@ -89,6 +89,14 @@ function cookiesFrom(previous: string, ...headers: Headers[]): string {
   return [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
 }
 
+/** Opens an emailed /auth/confirm link and presses its button: posts the page's hidden fields. */
+async function pressContinue(link: string): Promise<Result> {
+  const url = new URL(link, appUrl());
+  const opened = await run(confirm.loader as Handler, get(url.pathname + url.search));
+  const fields = opened.data.link ?? Object.fromEntries(url.searchParams);
+  return run(confirm.action as Handler, post("/auth/confirm", fields));
+}
+
 async function signedInUserEmail(cookie: string): Promise<string | null> {
   const result = await run(root.loader as Handler, get("/", cookie));
   return result.data.user?.email ?? null;
@@ -293,15 +301,22 @@ describe("sign-in link", () => {
     expect(link.searchParams.get("token_hash")).toBeTruthy();
     expect(link.searchParams.get("type")).toBe("magiclink");
 
-    const confirmed = await run(confirm.loader as Handler, get(link.toString()));
+    // Opening the link (as a mail scanner would, twice) uses nothing up: it shows the button.
+    for (let i = 0; i < 2; i++) {
+      const opened = await run(confirm.loader as Handler, get(link.toString()));
+      expect(opened.status).toBe(200);
+      expect(opened.data).toMatchObject({ purpose: "sign-in", link: { type: "magiclink", token_hash: expect.any(String) } });
+      expect(opened.headers.getSetCookie()).toEqual([]);
+    }
+    const confirmed = await pressContinue(link.toString());
     expect(confirmed.status).toBe(302);
     expect(confirmed.headers.get("Location")).toBe("/circles/42");
     expect(await signedInUserEmail(cookiesFrom("", confirmed.headers))).toBe(email);
 
-    // Single use: the same link a second time shows the "expired" page.
-    const again = await run(confirm.loader as Handler, get(link.toString()));
+    // Single use: pressing the button of the same link again shows the "expired" page.
+    const again = await pressContinue(link.toString());
     expect(again.status).toBe(400);
-    expect(again.data).toEqual({ recovery: false });
+    expect(again.data).toEqual({ expired: true, recovery: false });
   });
 
   test("an unknown address gets the same answer and no email", async () => {
@@ -327,11 +342,23 @@ describe("confirm", () => {
   test.each([
     ["no token", "/auth/confirm"],
     ["an unknown type", "/auth/confirm?token_hash=abc&type=admin"],
-    ["a wrong token", "/auth/confirm?token_hash=0123456789abcdef&type=magiclink"],
   ])("%s shows the friendly expired page", async (_name, path) => {
     const result = await run(confirm.loader as Handler, get(path));
     expect(result.status).toBe(400);
-    expect(result.data).toEqual({ recovery: false });
+    expect(result.data).toEqual({ link: null, recovery: false });
+  });
+
+  test("a wrong token shows the expired page once the button is pressed, and signs nobody in", async () => {
+    const result = await pressContinue("/auth/confirm?token_hash=0123456789abcdef&type=magiclink");
+    expect(result.status).toBe(400);
+    expect(result.data).toEqual({ expired: true, recovery: false });
+    expect(result.headers.getSetCookie().filter((c) => /auth-token=[^;]/.test(c))).toEqual([]);
+  });
+
+  test("fields sent by hand are checked like the link's", async () => {
+    const result = await run(confirm.action as Handler, post("/auth/confirm", { token_hash: "abc", type: "admin" }));
+    expect(result.status).toBe(400);
+    expect(result.data).toEqual({ expired: true, recovery: false });
   });
 });
 
@@ -343,7 +370,8 @@ describe("password reset", () => {
 
     const link = linkIn((await latestEmail(email)).text, "/auth/confirm");
     expect(new URL(link).searchParams.get("type")).toBe("recovery");
-    const confirmed = await run(confirm.loader as Handler, get(link));
+    expect((await run(confirm.loader as Handler, get(link))).data.purpose).toBe("recovery");
+    const confirmed = await pressContinue(link);
     expect(confirmed.status).toBe(302);
     expect(confirmed.headers.get("Location")).toBe("/auth/reset-password");
     const cookie = cookiesFrom("", confirmed.headers);
