@@ -109,12 +109,17 @@ export type ReminderContent = z.infer<typeof ReminderContentSchema>;
 
 export const NoticeEventSchema = z.object({
   event_id: z.number().int(),
-  kind: z.enum(["claimed", "released"]),
+  /** Claimed, released: told to the person and coordinators. Cancelled, rescheduled: told to the helper. */
+  kind: z.enum(["claimed", "released", "cancelled", "rescheduled"]),
   circle_id: uuid,
   circle_name: z.string(),
   time_zone: z.string(),
   helper_name: z.string(),
   task: EmailTaskSchema,
+  /** Cancelled only: the note for the helpers, if any. */
+  cancel_note: z.string().nullable(),
+  /** Rescheduled only: the time the helper had been told before. */
+  previous_time: EmailTaskSchema.pick({ starts_at: true, ends_at: true, all_day: true }).nullable(),
   recipients: z.array(z.object({ member_id: uuid, user_id: uuid, email: z.string(), name: z.string() })),
 });
 export type NoticeEvent = z.infer<typeof NoticeEventSchema>;

@@ -136,21 +136,68 @@ describe("reminders and notices", () => {
     expect(renderReminder({ ...reminder, co_helpers: ["Tom", "Ana"] }, ctx).text).toContain("Also helping: Tom and Ana.");
   });
 
+  const event: NoticeEvent = {
+    event_id: 7,
+    kind: "released",
+    circle_id: circleId,
+    circle_name: "Maria's circle",
+    time_zone: "Europe/Dublin",
+    helper_name: "Sam",
+    task: task("55555555-5555-4555-8555-555555555555", "Bring dinner"),
+    cancel_note: null,
+    previous_time: null,
+    recipients: [],
+  };
+
   test("notices name the helper and the task", () => {
-    const event: NoticeEvent = {
-      event_id: 7,
-      kind: "released",
-      circle_id: circleId,
-      circle_name: "Maria's circle",
-      time_zone: "Europe/Dublin",
-      helper_name: "Sam",
-      task: task("55555555-5555-4555-8555-555555555555", "Bring dinner"),
-      recipients: [],
-    };
     const released = renderNotice(event, "Maria", ctx);
     expect(released.subject).toBe("“Bring dinner” (Tue 10 Mar) needs a helper again");
     expect(released.text).toContain("Sam can no longer do “Bring dinner”, which starts in less than 48 hours.");
     expect(renderNotice({ ...event, kind: "claimed" }, "Maria", ctx).subject).toBe("Sam will help with “Bring dinner” (Tue 10 Mar)");
+  });
+
+  test("a helper is told their task was cancelled, with the note for the helpers escaped, and never the task's notes", () => {
+    const withNotes = { ...event.task, notes: "Key under the mat" } as NoticeEvent["task"];
+    const note = "Maria is in hospital <b>tonight</b>.\nThank you & sorry!";
+    const email = renderNotice({ ...event, kind: "cancelled", task: withNotes, cancel_note: note }, "Sam", ctx);
+    expect(email.subject).toBe("“Bring dinner” (Tue 10 Mar) was cancelled");
+    expect(email.text).toContain("Hello Sam,");
+    expect(email.text).toContain("“Bring dinner”, which you claimed, was cancelled: you no longer need to do it.");
+    expect(email.text).toContain("It was planned for: Tue 10 Mar, 18:30–19:30 (Dublin time)");
+    expect(email.text).toContain("A word for the helpers:\n  Maria is in hospital <b>tonight</b>.\n  Thank you & sorry!");
+    expect(email.html).toContain("Maria is in hospital &lt;b&gt;tonight&lt;/b&gt;.\nThank you &amp; sorry!");
+    expect(email.html).not.toContain("<b>tonight");
+    for (const part of [email.html, email.text]) {
+      expect(part).not.toContain("Key under the mat");
+      expect(part).toContain(`${APP}/circles/${circleId}/tasks/55555555-5555-4555-8555-555555555555`);
+      expect(part).not.toContain("nsubscribe"); // about their own promise: not something to turn off
+    }
+    const noNote = renderNotice({ ...event, kind: "cancelled" }, "Sam", ctx);
+    expect(noNote.text).not.toContain("A word for the helpers");
+  });
+
+  test("a helper is told their task's new time, and the time before, in the circle's zone", () => {
+    const moved = task("55555555-5555-4555-8555-555555555555", "Bring <dinner>", {
+      starts_at: "2026-03-11T17:00:00Z",
+      ends_at: "2026-03-11T18:00:00Z",
+    });
+    const email = renderNotice(
+      {
+        ...event,
+        kind: "rescheduled",
+        task: moved,
+        previous_time: { starts_at: "2026-03-10T18:30:00Z", ends_at: "2026-03-10T19:30:00Z", all_day: false },
+      },
+      "Sam",
+      ctx,
+    );
+    expect(email.subject).toBe("New time for “Bring <dinner>” (Wed 11 Mar)");
+    expect(email.text).toContain("“Bring <dinner>”, which you claimed, has a new time.");
+    expect(email.text).toContain("New time: Wed 11 Mar, 17:00–18:00 (Dublin time)");
+    expect(email.text).toContain("Before: Tue 10 Mar, 18:30–19:30 (Dublin time)");
+    expect(email.text).toContain("Can't make the new time? Release it in Circle");
+    expect(email.html).toContain("“Bring &lt;dinner&gt;”, which you claimed");
+    expect(email.html).not.toContain("<dinner>");
   });
 });
 

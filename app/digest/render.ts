@@ -312,6 +312,7 @@ export function renderReminder(content: ReminderContent, ctx: EmailContext): Ren
 // ---------------------------------------------------------------------------------------------------
 
 export function renderNotice(event: NoticeEvent, recipientName: string, ctx: EmailContext): RenderedEmail {
+  if (event.kind === "cancelled" || event.kind === "rescheduled") return renderHelperNotice(event, recipientName, ctx);
   const { task, time_zone: timeZone, circle_id: circleId } = event;
   const when = taskWhen(task, timeZone);
   const helper = oneLine(event.helper_name, 80);
@@ -345,6 +346,59 @@ export function renderNotice(event: NoticeEvent, recipientName: string, ctx: Ema
       html: `${link(settings, "Turn these emails off")}${ctx.unsubscribeUrl ? ` · ${link(ctx.unsubscribeUrl, "Unsubscribe")}` : ""}`,
       text: `Turn these emails off: ${settings}${ctx.unsubscribeUrl ? `\nUnsubscribe: ${ctx.unsubscribeUrl}` : ""}`,
     },
+  ]);
+  return assemble(subject, lines.join(" "), kicker, parts, foot);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Immediate notices for a helper: a task they claimed was cancelled, or has a new time
+// ---------------------------------------------------------------------------------------------------
+
+function renderHelperNotice(event: NoticeEvent, recipientName: string, ctx: EmailContext): RenderedEmail {
+  const { task, time_zone: timeZone, circle_id: circleId } = event;
+  const when = taskWhen(task, timeZone);
+  const day = formatInZone(new Date(task.starts_at), timeZone, { allDay: true });
+  const cancelled = event.kind === "cancelled";
+  const subject = oneLine(cancelled ? `${quoted(task.title)} (${day}) was cancelled` : `New time for ${quoted(task.title)} (${day})`, 150);
+  const kicker = `${oneLine(event.circle_name, 80)} · ${cancelled ? "a task you claimed was cancelled" : "a task you claimed has a new time"}`;
+  const lines = cancelled
+    ? [`${quoted(task.title, 200)}, which you claimed, was cancelled: you no longer need to do it.`, `It was planned for: ${when}`]
+    : [
+        `${quoted(task.title, 200)}, which you claimed, has a new time.`,
+        `New time: ${when}`,
+        ...(event.previous_time ? [`Before: ${taskWhen(event.previous_time, timeZone)}`] : []),
+      ];
+  const note = cancelled ? event.cancel_note?.trim() || null : null;
+  const advice = cancelled ? null : "Can't make the new time? Release it in Circle as soon as you can, so someone else can help.";
+  const taskLink = emailLinks.task(ctx.appUrl, circleId, task.id);
+  const parts: Part[] = [
+    [
+      `<h1 style="font-size:22px;line-height:1.3;margin:0 0 12px;">Hello ${escapeHtml(oneLine(recipientName, 80))},</h1>` +
+        lines.map((line) => p(escapeHtml(line))).join("") +
+        (note
+          ? p("A word for the helpers:") +
+            p(escapeHtml(note), `white-space:pre-line;padding:0 0 0 12px;border-left:3px solid ${COLORS.line};`)
+          : "") +
+        p(button(taskLink, "See the task")) +
+        (advice ? p(escapeHtml(advice), `color:${COLORS.muted};`) : ""),
+      [
+        `Hello ${oneLine(recipientName, 80)},`,
+        "",
+        ...lines,
+        ...(note ? ["", "A word for the helpers:", ...note.split("\n").map((line) => `  ${line}`)] : []),
+        "",
+        `See the task: ${taskLink}`,
+        ...(advice ? ["", advice] : []),
+      ].join("\n"),
+    ],
+  ];
+  const settings = emailLinks.settings(ctx.appUrl, circleId);
+  const foot = footer([
+    {
+      html: escapeHtml(`You get this email because you claimed this task in ${oneLine(event.circle_name, 80)} on ${ctx.appName}.`),
+      text: `You get this email because you claimed this task in ${oneLine(event.circle_name, 80)} on ${ctx.appName}.`,
+    },
+    { html: link(settings, "Your email settings"), text: `Your email settings: ${settings}` },
   ]);
   return assemble(subject, lines.join(" "), kicker, parts, foot);
 }

@@ -33,7 +33,8 @@ import { unwrap } from "~/supabase.server";
 // A crash anywhere leaves either nothing (sent again next run) or rows 'sending' that step 1 finishes.
 // The service role is used here and only here (a job, not a request made for a user).
 
-export type DeliveryKind = "digest" | "reminder" | "task_claimed" | "task_released";
+const DELIVERY_KINDS = ["digest", "reminder", "task_claimed", "task_released", "task_cancelled", "task_rescheduled"] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 export type Phase = "recover" | "notices" | "reminders" | "digests";
 
 export type DryRunEntry = { kind: DeliveryKind; to: string; circle: string; subject: string; summary: string };
@@ -121,7 +122,7 @@ const StoredEmailSchema = z.object({
 
 const RecoveredRowSchema = z.object({
   id: z.number(),
-  kind: z.enum(["digest", "reminder", "task_claimed", "task_released"]),
+  kind: z.enum(DELIVERY_KINDS),
   batch_key: z.string().nullable(),
   batch_index: z.number().nullable(),
   idempotency_key: z.string(),
@@ -326,9 +327,11 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
   }
 
   function noticeEmail(event: NoticeEvent, recipient: NoticeEvent["recipients"][number]): Outgoing {
-    const kind: DeliveryKind = event.kind === "claimed" ? "task_claimed" : "task_released";
+    const kind: DeliveryKind = `task_${event.kind}`;
     const period = String(event.event_id);
-    const ctx = context(event.circle_id, recipient.user_id, event.kind);
+    // A helper's notices are about their own promise, like reminders: they cannot be turned off.
+    const purpose = event.kind === "claimed" || event.kind === "released" ? event.kind : null;
+    const ctx = context(event.circle_id, recipient.user_id, purpose);
     const rendered = renderNotice(event, recipient.name, ctx);
     const key = deliveryKey(kind, event.circle_id, recipient.member_id, period);
     return {
@@ -342,7 +345,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         from: senderFor(event.circle_name),
         to: recipient.email,
         ...rendered,
-        headers: unsubscribeHeaders(ctx.unsubscribeUrl!),
+        ...(ctx.unsubscribeUrl ? { headers: unsubscribeHeaders(ctx.unsubscribeUrl) } : {}),
         idempotencyKey: key,
       },
       summary: `${event.kind}: ${event.task.title}`,

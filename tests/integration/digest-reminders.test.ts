@@ -1,12 +1,15 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { taskWhen } from "~/digest/render";
 import { runEmailJob } from "~/jobs/email-job.server";
+import { addDays, formatInZone, toLocalDate, zonedInstant } from "~/calendar/time";
 import { at, days, deliveries, hours, makeCircle, setPrefs, type Person } from "../helpers/digest-fixture";
 import { clientWithToken, closeSql, env, sql } from "../helpers/supabase";
 import { resetResendMock, sentEmails, server } from "../mocks";
 
-// Day-before reminders (circle's zone, pinned clock across Dublin's spring change) and the immediate
-// notices for the person and coordinators, through the (mocked) Resend.
+// Day-before reminders (circle's zone, pinned clock across Dublin's spring change), the immediate
+// notices for the person and coordinators, and those for helpers (their task cancelled, or moved),
+// through the (mocked) Resend.
 
 process.env.RESEND_API_KEY = "re_test_digest_reminders";
 
@@ -167,5 +170,131 @@ describe("immediate notices for the person and coordinators", () => {
     expect(emailsTo(cora).map((e) => e.subject)).toEqual([expect.stringContaining("Walk the dog")]);
     expect(emailsTo(colm)).toEqual([]); // turned off
     expect(emailsTo(circle.owner)[0].text).toContain("Sam can no longer do “Walk the dog”, which starts in less than 48 hours.");
+  });
+});
+
+describe("immediate notices for helpers", () => {
+  async function setup() {
+    // The person and the coordinator are not told about claims here: only the helpers' notices remain.
+    const quiet = { frequency: "off", notifyClaimed: false } as const;
+    const circle = await makeCircle({ ownerPrefs: quiet });
+    const cora = await circle.member("Cora", { role: "coordinator", categories: ["practical"], prefs: quiet });
+    const sam = await circle.member("Sam", { categories: ["practical", "health"], prefs: { frequency: "off" } });
+    const tom = await circle.member("Tom", { categories: ["practical"], prefs: { frequency: "off" } });
+    const run = () => runEmailJob({ circleIds: [circle.circleId], phases: ["notices"] });
+    return { circle, cora, sam, tom, run };
+  }
+
+  const helperKinds = async (circleId: string) =>
+    (await deliveries([circleId])).filter((row) => row.kind === "task_cancelled" || row.kind === "task_rescheduled");
+
+  test("a cancelled task: each helper told once, with the note; not the one who cancelled it, nor a helper who cannot see it", async () => {
+    const { circle, cora, sam, tom, run } = await setup();
+    const now = new Date();
+    const dinner = await circle.task({ title: "Bring dinner", startsAt: at(now, days(3)), slots: 3 });
+    const ride = await circle.task({ title: "Ride to therapy", category: "health", startsAt: at(now, days(4)), slots: 2 });
+    await circle.claim(dinner, sam);
+    await circle.claim(dinner, cora);
+    await circle.claim(ride, sam);
+    await circle.claim(ride, tom); // arranged with SQL: Tom has no health grant, so the task is not his to see
+    await (await asUser(cora)).rpc("cancel_task", { task_id: dinner, note: "Maria is <b>in hospital</b> & will call." }).throwOnError();
+    await (await asUser(circle.owner)).rpc("cancel_task", { task_id: ride }).throwOnError();
+
+    await Promise.all([run(), run()]);
+    await run();
+    const toSam = emailsTo(sam);
+    expect(toSam.map((e) => e.subject).sort()).toEqual([
+      expect.stringMatching(/^“Bring dinner” \(\w{3} \d+ \w{3}\) was cancelled$/),
+      expect.stringMatching(/^“Ride to therapy” \(.+\) was cancelled$/),
+    ]);
+    const dinnerEmail = toSam.find((e) => e.subject.includes("Bring dinner"))!;
+    expect(dinnerEmail.text).toContain("“Bring dinner”, which you claimed, was cancelled: you no longer need to do it.");
+    expect(dinnerEmail.text).toContain("A word for the helpers:\n  Maria is <b>in hospital</b> & will call.");
+    expect(dinnerEmail.html).toContain("Maria is &lt;b&gt;in hospital&lt;/b&gt; &amp; will call.");
+    expect(dinnerEmail.headers?.["List-Unsubscribe"]).toBeUndefined(); // helpers cannot turn these off
+    expect(toSam.find((e) => e.subject.includes("Ride"))!.text).not.toContain("A word for the helpers");
+    expect(emailsTo(cora)).toEqual([]); // she cancelled it herself
+    expect(emailsTo(tom)).toEqual([]); // the consent rule: no health grant
+    expect(emailsTo(circle.owner)).toEqual([]);
+    expect(sentEmails).toHaveLength(2);
+    expect((await helperKinds(circle.circleId)).map((row) => [row.kind, row.member_id, row.status])).toEqual([
+      ["task_cancelled", sam.memberId, "sent"],
+      ["task_cancelled", sam.memberId, "sent"],
+    ]);
+  });
+
+  test("a series cancelled from a date: helpers of the claimed occurrences from that date on are told", async () => {
+    const { circle, sam, run } = await setup();
+    const owner = await asUser(circle.owner);
+    const today = toLocalDate(new Date(), "Europe/Dublin");
+    const { data: series } = await owner
+      .rpc("create_task_series", {
+        circle_id: circle.circleId,
+        title: "Walk the dog",
+        first_date: addDays(today, 1),
+        frequency: "daily",
+        occurrence_count: 5,
+        start_time: "10:00",
+        duration_minutes: 60,
+      })
+      .throwOnError();
+    const occurrences = await sql<{ id: string; series_date: string }>(
+      `select id, to_char(series_date, 'YYYY-MM-DD') as series_date from public.tasks where series_id = $1 order by series_date`,
+      [(series as { id: string }).id],
+    );
+    expect(occurrences).toHaveLength(5);
+    const samClient = await asUser(sam);
+    for (const i of [0, 2, 3]) await samClient.rpc("claim_task", { task_id: occurrences[i].id }).throwOnError();
+    await owner
+      .rpc("cancel_task_series", { series_id: (series as { id: string }).id, from_date: occurrences[2].series_date, note: "Rex is staying with his sister." })
+      .throwOnError();
+
+    expect((await run()).notices).toMatchObject({ sent: 2, rejected: 0 });
+    const toSam = emailsTo(sam);
+    const days = [occurrences[2], occurrences[3]].map((o) => formatInZone(zonedInstant(o.series_date, "10:00", "Europe/Dublin"), "Europe/Dublin", { allDay: true }));
+    expect(toSam.map((e) => e.subject).sort()).toEqual(days.map((day) => `“Walk the dog” (${day}) was cancelled`).sort());
+    for (const email of toSam) expect(email.text).toContain("Rex is staying with his sister.");
+    expect((await run()).notices.considered).toBe(0);
+  });
+
+  test("a new time: each helper told the new time and the one before, once; a title-only edit or a new zone for the circle tells nobody", async () => {
+    const { circle, cora, sam, tom, run } = await setup();
+    const start = new Date(Math.ceil((Date.now() + days(3)) / hours(1)) * hours(1));
+    const dinner = await circle.task({ title: "Bring dinner", startsAt: start, endsAt: at(start, hours(1)), slots: 2 });
+    const lawn = await circle.task({ title: "Mow the lawn", startsAt: at(start, days(1)), endsAt: at(start, days(1) + hours(2)) });
+    await circle.claim(dinner, sam);
+    await circle.claim(dinner, tom);
+    await circle.claim(lawn, sam);
+    const owner = await asUser(circle.owner);
+    // Two edits before the job runs: one email, from the time the helpers knew to the latest.
+    await owner.from("tasks").update({ starts_at: at(start, hours(1)).toISOString(), ends_at: at(start, hours(2)).toISOString() }).eq("id", dinner).throwOnError();
+    const moved = { starts_at: at(start, days(1) + hours(2)).toISOString(), ends_at: at(start, days(1) + hours(3)).toISOString(), all_day: false };
+    await owner.from("tasks").update(moved).eq("id", dinner).throwOnError();
+    await (await asUser(cora)).from("tasks").update({ title: "Mow the front lawn", location: "Front garden" }).eq("id", lawn).throwOnError();
+
+    await run();
+    await run();
+    for (const helper of [sam, tom]) {
+      const emails = emailsTo(helper);
+      expect(emails.map((e) => e.subject)).toEqual([expect.stringMatching(/^New time for “Bring dinner” \(\w{3} \d+ \w{3}\)$/)]);
+      expect(emails[0].text).toContain(`New time: ${taskWhen(moved, "Europe/Dublin")}`);
+      expect(emails[0].text).toContain(`Before: ${taskWhen({ starts_at: start.toISOString(), ends_at: at(start, hours(1)).toISOString(), all_day: false }, "Europe/Dublin")}`);
+      expect(emails[0].headers?.["List-Unsubscribe"]).toBeUndefined();
+    }
+    expect(sentEmails).toHaveLength(2); // nothing for the lawn, nor for the person or Cora
+
+    // Moved back to the time the helpers were last told before the job ran: nothing to tell.
+    await owner.from("tasks").update({ starts_at: start.toISOString(), ends_at: at(start, hours(1)).toISOString() }).eq("id", dinner).throwOnError();
+    await owner.from("tasks").update(moved).eq("id", dinner).throwOnError();
+    expect((await run()).notices.considered).toBe(0);
+
+    // A new time zone for the circle keeps an all-day task on its local date: no new time either.
+    const garden = await circle.task({ title: "Garden day", allDay: true, startsAt: at(start, days(2)), endsAt: at(start, days(3)) });
+    await circle.claim(garden, sam);
+    await owner.from("circles").update({ time_zone: "America/New_York" }).eq("id", circle.circleId).throwOnError();
+    const [{ moved: realigned }] = await sql<{ moved: boolean }>(`select starts_at <> $2 as moved from public.tasks where id = $1`, [garden, at(start, days(2))]);
+    expect(realigned).toBe(true);
+    expect((await run()).notices.considered).toBe(0);
+    expect(await helperKinds(circle.circleId)).toHaveLength(2);
   });
 });
