@@ -57,6 +57,17 @@ export function Field({
   );
 }
 
+/** The email field of the account forms (sign in, sign up, sign-in link, password reset). */
+export function EmailField({ errors, defaultValue }: { errors?: ListOfErrors; defaultValue?: string }) {
+  return (
+    <Field
+      label="Email"
+      errors={errors}
+      inputProps={{ name: "email", type: "email", autoComplete: "email", required: true, defaultValue }}
+    />
+  );
+}
+
 /** Errors about the whole form (wrong credentials, rate limit), announced when they appear. */
 export function FormErrorSummary({ id, errors }: { id: string; errors?: ListOfErrors }) {
   const messages = errors?.filter(Boolean);

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { checkRateLimit, confirmUrl, formError, isServiceError, isUnknownAccountError } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, FormErrorSummary } from "~/components/forms";
+import { EmailField, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
 import { createSupabaseServerClient } from "~/supabase.server";
 import { EmailSchema, formObject } from "~/validation";
@@ -66,17 +66,7 @@ export default function ForgotPassword() {
       <p>Enter the email you signed up with and we&apos;ll send you a link to choose a new password.</p>
       <Form method="post" className="stack">
         <FormErrorSummary id="forgot-password-errors" errors={errors?.formErrors} />
-        <Field
-          label="Email"
-          errors={errors?.fieldErrors.email}
-          inputProps={{
-            name: "email",
-            type: "email",
-            autoComplete: "email",
-            required: true,
-            defaultValue: actionData?.values.email,
-          }}
-        />
+        <EmailField errors={errors?.fieldErrors.email} defaultValue={actionData?.values.email} />
         <div className="form-actions">
           <button type="submit" className="button" disabled={busy}>
             {busy ? "Sending…" : "Send the link"}

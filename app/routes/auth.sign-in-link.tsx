@@ -11,7 +11,7 @@ import {
   isUnknownAccountError,
 } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, FormErrorSummary } from "~/components/forms";
+import { EmailField, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
 import { createSupabaseServerClient } from "~/supabase.server";
@@ -90,17 +90,7 @@ export default function SignInLink() {
       <Form method="post" className="stack">
         <FormErrorSummary id="sign-in-link-errors" errors={errors?.formErrors} />
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field
-          label="Email"
-          errors={errors?.fieldErrors.email}
-          inputProps={{
-            name: "email",
-            type: "email",
-            autoComplete: "email",
-            required: true,
-            defaultValue: actionData?.values.email,
-          }}
-        />
+        <EmailField errors={errors?.fieldErrors.email} defaultValue={actionData?.values.email} />
         <div className="form-actions">
           <button type="submit" className="button" disabled={busy}>
             {busy ? "Sending…" : "Send the link"}

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { anonymousOnlyLoader, checkRateLimit, formError, isServiceError } from "~/auth.server";
-import { Field, FormErrorSummary } from "~/components/forms";
+import { EmailField, Field, FormErrorSummary } from "~/components/forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
@@ -68,17 +68,7 @@ export default function SignIn() {
       <Form method="post" className="stack" aria-describedby="sign-in-errors">
         <FormErrorSummary id="sign-in-errors" errors={errors?.formErrors} />
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field
-          label="Email"
-          errors={errors?.fieldErrors.email}
-          inputProps={{
-            name: "email",
-            type: "email",
-            autoComplete: "email",
-            required: true,
-            defaultValue: actionData?.values.email,
-          }}
-        />
+        <EmailField errors={errors?.fieldErrors.email} defaultValue={actionData?.values.email} />
         <Field
           label="Password"
           errors={errors?.fieldErrors.password}

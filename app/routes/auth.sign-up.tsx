@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { z } from "zod";
 import { anonymousOnlyLoader, checkRateLimit, confirmUrl, fieldError, formError, isServiceError } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { Field, FormErrorSummary } from "~/components/forms";
+import { EmailField, Field, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
 import { createSupabaseServerClient } from "~/supabase.server";
@@ -110,17 +110,7 @@ export default function SignUp() {
             defaultValue: actionData?.values.displayName,
           }}
         />
-        <Field
-          label="Email"
-          errors={errors?.fieldErrors.email}
-          inputProps={{
-            name: "email",
-            type: "email",
-            autoComplete: "email",
-            required: true,
-            defaultValue: actionData?.values.email,
-          }}
-        />
+        <EmailField errors={errors?.fieldErrors.email} defaultValue={actionData?.values.email} />
         <Field
           label="Password"
           hint="At least 8 characters."
