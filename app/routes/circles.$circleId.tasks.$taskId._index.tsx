@@ -306,7 +306,10 @@ export default function TaskPage() {
                 ) : null}
               </div>
               {task.taken > 0 ? (
-                <p className="field-hint">Helpers who claimed it keep seeing it, marked as cancelled, so nobody turns up for nothing.</p>
+                <p className="field-hint">
+                  Helpers who claimed it get an email with your word, and keep seeing the task marked as cancelled, so nobody
+                  turns up for nothing.
+                </p>
               ) : null}
             </Form>
           </section>

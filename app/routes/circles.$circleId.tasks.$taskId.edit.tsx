@@ -189,7 +189,7 @@ export default function EditTask() {
         </p>
       ) : claimed > 0 ? (
         <p className="lead">
-          {claimed === 1 ? "Someone has" : `${claimed} people have`} claimed this task: they will see your changes.
+          {claimed === 1 ? "Someone has" : `${claimed} people have`} claimed this task: they will see your changes, and get an email if its time changes.
         </p>
       ) : null}
       {past ? <p className="lead">This task is in the past.</p> : null}
