@@ -17,21 +17,18 @@
 // change the background data, BENCH_SECONDS the length of each run, BENCH_CONNECTIONS the load.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
-import { SignJWT } from "jose";
 import pg from "pg";
 import { rangeFor, toLocalDate } from "../../app/calendar/time";
 import { freePort, waitFor } from "../../supabase/local/net";
+import { benchDir, benchSizes, memberToken, seedRlsData, seedTimed } from "./seed";
 import { cpuOfTree, startStackProcess } from "./stack-process";
 
-const CIRCLES = Number(process.env.BENCH_CIRCLES ?? 2_000);
-const MEMBERS_PER_CIRCLE = Number(process.env.BENCH_MEMBERS_PER_CIRCLE ?? 10);
-const TASKS_PER_CIRCLE = Number(process.env.BENCH_TASKS_PER_CIRCLE ?? 100);
+const SIZES = benchSizes(100);
 const CALENDAR_TASKS = 2_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -44,54 +41,8 @@ export const CIRCLE_ID = "00000000-0000-4000-b000-00000000c0de";
 const OWNER_ID = "00000000-0000-4000-a000-00000000c0de";
 export const PROBE_ID = "00000000-0000-4000-a000-00000000c0d1";
 
-/** The RLS bench's background: many circles with members, grants and tasks, as in tests/bench/rls.ts. */
-export async function seedBackground(db: pg.Client) {
-  await db.query("select setseed(0.42)");
-  await db.query(
-    `insert into auth.users (id, aud, role, email, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
-     select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'authenticated', 'authenticated',
-            'bench-' || i || '@example.test', now(), jsonb_build_object('display_name', 'Bench ' || i), now(), now()
-       from generate_series(1, $1::int) i`,
-    [CIRCLES * (1 + MEMBERS_PER_CIRCLE)],
-  );
-  await db.query(
-    `insert into public.circles (id, name, owner_id, time_zone)
-     select ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Circle ' || c,
-            ('00000000-0000-4000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Europe/Dublin'
-       from generate_series(1, $1::int) c`,
-    [CIRCLES],
-  );
-  await db.query(`insert into public.circle_members (circle_id, user_id, role) select c.id, c.owner_id, 'owner' from public.circles c`);
-  await db.query(
-    `insert into public.circle_members (id, circle_id, user_id, role, relationship, label, status, ended_at)
-     select ('00000000-0000-4000-a000-' || lpad(to_hex((c - 1) * $2 + k), 12, '0'))::uuid,
-            ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid,
-            ('00000000-0000-4000-8000-' || lpad(to_hex($1 + (c - 1) * $2 + k), 12, '0'))::uuid,
-            (case when k = 1 then 'coordinator' else 'supporter' end)::public.member_role,
-            'friend', 'Member ' || k,
-            (case when k % 20 = 0 then 'left' else 'active' end)::public.member_status,
-            case when k % 20 = 0 then now() end
-       from generate_series(1, $1::int) c, generate_series(1, $2::int) k`,
-    [CIRCLES, MEMBERS_PER_CIRCLE],
-  );
-  await db.query(
-    `insert into public.sharing_grants (member_id, circle_id, category)
-     select m.id, m.circle_id, cat from public.circle_members m
-      cross join unnest(enum_range(null::public.sharing_category)) cat
-      where m.role <> 'owner' and m.status = 'active' and (cat in ('practical', 'general') or random() < 0.4)`,
-  );
-  await db.query(
-    `insert into public.tasks (circle_id, title, category, starts_at, ends_at, slots, created_by)
-     select x.circle_id, 'Task ' || x.t,
-            (array['practical','practical','practical','practical','practical','practical',
-                   'general','milestones','wellbeing','health'])[1 + floor(random() * 10)::int]::public.sharing_category,
-            x.s, x.s + interval '1 hour', 1 + floor(random() * 3)::int, x.owner_id
-       from (select c.id as circle_id, c.owner_id, t,
-                    date_trunc('hour', now() - interval '182 days' + random() * interval '365 days') as s
-               from public.circles c cross join generate_series(1, $1::int) t) x`,
-    [TASKS_PER_CIRCLE],
-  );
-}
+/** The RLS bench's data set as background (tests/bench/seed.ts), without task audiences. */
+export const seedBackground = (db: pg.Client) => seedRlsData(db, SIZES, { taskAudience: false });
 
 /**
  * The measured circle: the person, a coordinator, the probe supporter (practical and general) and a
@@ -306,8 +257,7 @@ async function main() {
   }
   const js = await calendarJsSize();
 
-  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-calendar-"));
-  await chmod(dir, 0o755); // Postgres runs as its own user when we are root.
+  const dir = await benchDir("bench-calendar-");
   console.log("starting a private local stack ...");
   const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;
@@ -317,20 +267,16 @@ async function main() {
   await db.connect();
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   try {
-    const started = Date.now();
-    await db.query("begin");
-    await seedBackground(db);
-    await seedCalendarCircle(db);
-    await db.query("commit");
-    await db.query("analyze");
-    const counts = (
-      await db.query(
-        `select (select count(*) from public.circles) as circles, (select count(*) from public.circle_members) as members,
-                (select count(*) from public.tasks) as tasks, (select count(*) from public.tasks where circle_id = $1) as calendar_tasks`,
-        [CIRCLE_ID],
-      )
-    ).rows[0];
-    console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s:`, counts);
+    const counts = await seedTimed<Record<"circles" | "members" | "tasks" | "calendar_tasks", string>>(
+      db,
+      async (db) => {
+        await seedBackground(db);
+        await seedCalendarCircle(db);
+      },
+      `select (select count(*) from public.circles) as circles, (select count(*) from public.circle_members) as members,
+              (select count(*) from public.tasks) as tasks, (select count(*) from public.tasks where circle_id = $1) as calendar_tasks`,
+      [CIRCLE_ID],
+    );
 
     app = await startApp({
       APP_URL: appUrl,
@@ -352,12 +298,7 @@ async function main() {
 
     // PostgREST: the columns calendar_window returns, for the same month, with the member's JWT.
     const range = rangeFor("month", toLocalDate(new Date(), TIME_ZONE), TIME_ZONE);
-    const jwt = await new SignJWT({ role: "authenticated", aud: "authenticated" })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setSubject(PROBE_ID)
-      .setIssuedAt()
-      .setExpirationTime("1h")
-      .sign(new TextEncoder().encode(stack.jwtSecret));
+    const jwt = await memberToken(stack.jwtSecret, PROBE_ID);
     const rest = new URL(`${stack.url}/rest/v1/tasks`);
     rest.searchParams.set(
       "select",

@@ -16,16 +16,16 @@
 // read at once (default 2, as the job).
 
 import { spawn } from "node:child_process";
-import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { startStack, type RunningStack } from "../../supabase/local/stack";
+import type pg from "pg";
+import type { RunningStack } from "../../supabase/local/stack";
+import { benchCircleId, benchSizes, idSql, seedTimed, seedUsersAndCircles, withDb, withPrivateStack } from "./seed";
 
-const CIRCLES = Number(process.env.BENCH_CIRCLES ?? 2_000);
-const MEMBERS_PER_CIRCLE = Number(process.env.BENCH_MEMBERS_PER_CIRCLE ?? 10);
-const TASKS_PER_CIRCLE = Number(process.env.BENCH_TASKS_PER_CIRCLE ?? 30);
+const SIZES = benchSizes(30);
+const { circles: CIRCLES, membersPerCircle: MEMBERS_PER_CIRCLE } = SIZES;
 const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 250);
 const STREAMS = process.env.BENCH_STREAMS ? Number(process.env.BENCH_STREAMS) : undefined;
 
@@ -33,33 +33,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function seed(db: pg.Client) {
-  const started = Date.now();
-  await db.query("select setseed(0.42)");
-  await db.query("begin");
-  await db.query(
-    `insert into auth.users (id, aud, role, email, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
-     select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'authenticated', 'authenticated',
-            'bench-' || i || '@example.test', now(), jsonb_build_object('display_name', 'Bench ' || i), now(), now()
-       from generate_series(1, $1::int) i`,
-    [CIRCLES * (1 + MEMBERS_PER_CIRCLE)],
-  );
   // Zones on both sides of the world, so local dates and hours differ between circles.
-  await db.query(
-    `insert into public.circles (id, name, owner_id, time_zone)
-     select ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Circle ' || c,
-            ('00000000-0000-4000-8000-' || lpad(to_hex(c), 12, '0'))::uuid,
-            (array['Europe/Dublin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'])[1 + c % 4]
-       from generate_series(1, $1::int) c`,
-    [CIRCLES],
-  );
+  await seedUsersAndCircles(db, SIZES, "(array['Europe/Dublin', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'])[1 + c % 4]");
   await db.query(
     `insert into public.circle_members (circle_id, user_id, role, joined_at)
      select c.id, c.owner_id, 'owner', now() - interval '60 days' from public.circles c`,
   );
   await db.query(
     `insert into public.circle_members (circle_id, user_id, role, relationship, label, joined_at)
-     select ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid,
-            ('00000000-0000-4000-8000-' || lpad(to_hex($1 + (c - 1) * $2 + k), 12, '0'))::uuid,
+     select ${idSql("circle", "c")}, ${idSql("user", "$1 + (c - 1) * $2 + k")},
             (case when k = 1 then 'coordinator' else 'supporter' end)::public.member_role,
             'friend', 'Member ' || k, now() - interval '30 days'
        from generate_series(1, $1::int) c, generate_series(1, $2::int) k`,
@@ -85,7 +67,7 @@ async function seed(db: pg.Client) {
        from (select c.id as circle_id, c.owner_id, t,
                     date_trunc('hour', now() - interval '2 days' + random() * interval '16 days') as s
                from public.circles c cross join generate_series(1, $1::int) t) x`,
-    [TASKS_PER_CIRCLE],
+    [SIZES.tasksPerCircle],
   );
   // About a third of the tasks have a helper (whoever can see them is not checked here: it does not
   // change the cost, and the digest still applies the consent rule to every task it lists).
@@ -109,16 +91,6 @@ async function seed(db: pg.Client) {
   );
   await db.query(`insert into public.circle_email_settings (circle_id, update_text)
                   select id, 'full' from public.circles where random() < 0.5`);
-  await db.query("commit");
-  await db.query("analyze");
-  const counts = await db.query(
-    `select (select count(*) from public.circles) as circles,
-            (select count(*) from public.circle_members) as members,
-            (select count(*) from public.tasks) as tasks,
-            (select count(*) from public.task_claims) as claims,
-            (select count(*) from public.updates) as updates`,
-  );
-  console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s:`, counts.rows[0]);
 }
 
 /**
@@ -170,7 +142,7 @@ async function child() {
   const { runEmailJob } = await import("~/jobs/email-job.server");
   const total = Number(process.env.BENCH_TOTAL);
   // Warm-up (plans, the renderer) on one circle, not counted.
-  await runEmailJob({ dryRun: true, force: true, phases: ["digests"], circleIds: ["00000000-0000-4000-9000-000000000001"] });
+  await runEmailJob({ dryRun: true, force: true, phases: ["digests"], circleIds: [benchCircleId(1)] });
 
   process.stdout.write("warm\n");
   const baseline = process.memoryUsage().rss;
@@ -198,13 +170,17 @@ async function child() {
 }
 
 async function run(stack: RunningStack) {
-  const db = new pg.Client(stack.databaseUrl);
-  await db.connect();
-  try {
-    await seed(db);
-  } finally {
-    await db.end();
-  }
+  await withDb(stack.databaseUrl, (db) =>
+    seedTimed(
+      db,
+      seed,
+      `select (select count(*) from public.circles) as circles,
+              (select count(*) from public.circle_members) as members,
+              (select count(*) from public.tasks) as tasks,
+              (select count(*) from public.task_claims) as claims,
+              (select count(*) from public.updates) as updates`,
+    ),
+  );
 
   const total = CIRCLES * (1 + MEMBERS_PER_CIRCLE);
   const env = {
@@ -262,20 +238,7 @@ async function run(stack: RunningStack) {
 }
 
 async function main() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-digest-"));
-  await chmod(dir, 0o755); // Postgres runs as its own user when we are root.
-  let ok = false;
-  try {
-    console.log("starting a private local stack ...");
-    const stack = await startStack({ dataDir: path.join(dir, "db"), ports: { db: 0, gateway: 0 }, siteUrl: "http://localhost:3000", seedNewDatabase: false });
-    try {
-      ok = await run(stack);
-    } finally {
-      await stack.stop();
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const ok = await withPrivateStack("bench-digest-", run);
   process.exit(ok ? 0 : 1);
 }
 

@@ -12,16 +12,11 @@
 // Options: --explain prints the member's plan; BENCH_CIRCLES / BENCH_MEMBERS_PER_CIRCLE /
 // BENCH_TASKS_PER_CIRCLE / BENCH_SAMPLES change the sizes.
 
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { SignJWT } from "jose";
-import pg from "pg";
-import { startStack, type RunningStack } from "../../supabase/local/stack";
+import type pg from "pg";
+import type { RunningStack } from "../../supabase/local/stack";
+import { benchSizes, memberToken, seedRlsData, seedTimed, withDb, withPrivateStack } from "./seed";
 
-const CIRCLES = Number(process.env.BENCH_CIRCLES ?? 2_000);
-const MEMBERS_PER_CIRCLE = Number(process.env.BENCH_MEMBERS_PER_CIRCLE ?? 10);
-const TASKS_PER_CIRCLE = Number(process.env.BENCH_TASKS_PER_CIRCLE ?? 100);
+const SIZES = benchSizes(100);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400);
 const EXPLAIN = process.argv.includes("--explain");
 
@@ -39,79 +34,6 @@ function stats(samples: number[]) {
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const fmt = (n: number) => n.toFixed(3).padStart(8);
-
-async function seed(db: pg.Client) {
-  const started = Date.now();
-  // Deterministic: the same data on every run.
-  await db.query("select setseed(0.42)");
-  await db.query("begin");
-  // Owners are users 1..CIRCLES, members follow. The profile trigger fires for each.
-  await db.query(
-    `insert into auth.users (id, aud, role, email, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
-     select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'authenticated', 'authenticated',
-            'bench-' || i || '@example.test', now(), jsonb_build_object('display_name', 'Bench ' || i), now(), now()
-       from generate_series(1, $1::int) i`,
-    [CIRCLES * (1 + MEMBERS_PER_CIRCLE)],
-  );
-  await db.query(
-    `insert into public.circles (id, name, owner_id, time_zone)
-     select ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Circle ' || c,
-            ('00000000-0000-4000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, 'Europe/Dublin'
-       from generate_series(1, $1::int) c`,
-    [CIRCLES],
-  );
-  await db.query(
-    `insert into public.circle_members (circle_id, user_id, role)
-     select c.id, c.owner_id, 'owner' from public.circles c`,
-  );
-  // Member k of circle c is user CIRCLES + (c-1)*M + k; member 1 is a coordinator; one in 20 has left.
-  await db.query(
-    `insert into public.circle_members (id, circle_id, user_id, role, relationship, label, status, ended_at)
-     select ('00000000-0000-4000-a000-' || lpad(to_hex((c - 1) * $2 + k), 12, '0'))::uuid,
-            ('00000000-0000-4000-9000-' || lpad(to_hex(c), 12, '0'))::uuid,
-            ('00000000-0000-4000-8000-' || lpad(to_hex($1 + (c - 1) * $2 + k), 12, '0'))::uuid,
-            (case when k = 1 then 'coordinator' else 'supporter' end)::public.member_role,
-            'friend', 'Member ' || k,
-            (case when k % 20 = 0 then 'left' else 'active' end)::public.member_status,
-            case when k % 20 = 0 then now() end
-       from generate_series(1, $1::int) c, generate_series(1, $2::int) k`,
-    [CIRCLES, MEMBERS_PER_CIRCLE],
-  );
-  // Everyone active holds practical and general; milestones, wellbeing and health are spread out.
-  await db.query(
-    `insert into public.sharing_grants (member_id, circle_id, category)
-     select m.id, m.circle_id, cat
-       from public.circle_members m
-      cross join unnest(enum_range(null::public.sharing_category)) cat
-      where m.role <> 'owner' and m.status = 'active'
-        and (cat in ('practical', 'general') or random() < 0.4)`,
-  );
-  // Tasks over a year around today; one in ten with an audience of two members.
-  await db.query(
-    `insert into public.tasks (circle_id, title, category, starts_at, ends_at, slots, audience, created_by)
-     select x.circle_id, 'Task ' || x.t,
-            (array['practical','practical','practical','practical','practical','practical',
-                   'general','milestones','wellbeing','health'])[1 + floor(random() * 10)::int]::public.sharing_category,
-            x.s, x.s + interval '1 hour', 1 + floor(random() * 3)::int,
-            case when random() < 0.1 then array(
-              select m.id from public.circle_members m
-               where m.circle_id = x.circle_id and m.role <> 'owner' order by random() limit 2) end,
-            x.owner_id
-       from (select c.id as circle_id, c.owner_id, t,
-                    date_trunc('hour', now() - interval '182 days' + random() * interval '365 days') as s
-               from public.circles c cross join generate_series(1, $1::int) t) x`,
-    [TASKS_PER_CIRCLE],
-  );
-  await db.query("commit");
-  await db.query("analyze");
-  const counts = await db.query(
-    `select (select count(*) from public.circles) as circles,
-            (select count(*) from public.circle_members where role <> 'owner') as members,
-            (select count(*) from public.sharing_grants) as grants,
-            (select count(*) from public.tasks) as tasks`,
-  );
-  console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s:`, counts.rows[0]);
-}
 
 interface Probe {
   userId: string;
@@ -148,32 +70,16 @@ async function timeSql(db: pg.Client, role: "authenticated" | "service_role", pr
   return { elapsed, rows: result.rowCount ?? 0 };
 }
 
-async function main() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-rls-"));
-  await chmod(dir, 0o755); // Postgres runs as its own user when we are root.
-  try {
-    console.log("starting a private local stack ...");
-    const stack = await startStack({
-      dataDir: path.join(dir, "db"),
-      ports: { db: 0, gateway: 0 },
-      siteUrl: "http://localhost:3000",
-      seedNewDatabase: false,
-    });
-    try {
-      await run(stack);
-    } finally {
-      await stack.stop();
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function run(stack: RunningStack) {
-  const db = new pg.Client(stack.databaseUrl);
-  await db.connect();
-  try {
-    await seed(db);
+  await withDb(stack.databaseUrl, async (db) => {
+    await seedTimed(
+      db,
+      (db) => seedRlsData(db, SIZES, { taskAudience: true }),
+      `select (select count(*) from public.circles) as circles,
+              (select count(*) from public.circle_members where role <> 'owner') as members,
+              (select count(*) from public.sharing_grants) as grants,
+              (select count(*) from public.tasks) as tasks`,
+    );
     const sample = await probes(db);
     const [from, to] = monthRange();
 
@@ -207,19 +113,8 @@ async function run(stack: RunningStack) {
     }
 
     // Through PostgREST: the member's JWT vs the service-role key.
-    const secret = new TextEncoder().encode(stack.jwtSecret);
     const tokens = new Map<string, string>();
-    for (const p of sample) {
-      tokens.set(
-        p.userId,
-        await new SignJWT({ role: "authenticated", aud: "authenticated" })
-          .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-          .setSubject(p.userId)
-          .setIssuedAt()
-          .setExpirationTime("1h")
-          .sign(secret),
-      );
-    }
+    for (const p of sample) tokens.set(p.userId, await memberToken(stack.jwtSecret, p.userId));
     const rest = async (p: Probe, bearer: string) => {
       const url = new URL(`${stack.url}/rest/v1/tasks`);
       url.searchParams.set("select", "id,title,category,starts_at,ends_at,slots,audience");
@@ -263,9 +158,7 @@ async function run(stack: RunningStack) {
     const okRest = report("PostgREST", restMember, restService);
     console.log(`target: RLS at most 2x the service role and under 20 ms: ${okSql && okRest ? "met" : "NOT met"}`);
     process.exitCode = okSql && okRest ? 0 : 1;
-  } finally {
-    await db.end();
-  }
+  });
 }
 
-await main();
+await withPrivateStack("bench-rls-", run);

@@ -4,14 +4,12 @@ import * as unsubscribe from "~/routes/unsubscribe.$token";
 import { checkRequest } from "~/security.server";
 import { makeCircle, type Person } from "../helpers/digest-fixture";
 import { closeSql, sql } from "../helpers/supabase";
-import { run } from "./routes-harness";
+import { appUrl, run } from "../helpers/routes";
 
 // The RFC 8058 one-click unsubscribe route (POST without cookies or Origin, forged tokens refused,
 // GET only shows a page) and the cron route's bearer token.
 
 afterAll(closeSql);
-
-const appUrl = () => process.env.APP_URL!;
 
 /** What a mail provider sends: no cookie, no Origin, the RFC 8058 body. */
 function oneClick(token: string) {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "vitest";
 import * as settings from "~/routes/circles.$circleId.notifications";
 import { closeSql, sql } from "../helpers/supabase";
-import { get, join, newCircle, post, run } from "./routes-harness";
+import { get, join, newCircle, post, run } from "../helpers/routes";
 
 // The email settings page (/circles/:id/notifications) through its loader and action, with real
 // sessions: each member changes their own digest; only the person changes what digests show.

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import type { Session } from "@supabase/supabase-js";
 import { decodeJwt, SignJWT } from "jose";
@@ -14,97 +14,29 @@ import * as signOut from "~/routes/auth.sign-out";
 import * as signUp from "~/routes/auth.sign-up";
 import { requireUser } from "~/supabase.server";
 import { latestEmail, linkIn, listEmails } from "../helpers/mailbox";
-import { anonClient, createAuthUser, PASSWORD as USER_PASSWORD } from "../helpers/supabase";
+import { appUrl, context, cookiesFrom, get, post, run, type Handler, type RouteResult } from "../helpers/routes";
+import { anonClient, createAuthUser, PASSWORD as USER_PASSWORD, uniqueEmail } from "../helpers/supabase";
 
 // Remix loaders and actions called with real Requests against the real local stack.
 
-const appUrl = () => process.env.APP_URL!;
 const PASSWORD = "correct horse battery";
 
-let ipCounter = 0;
-function context(): AppLoadContext {
-  ipCounter += 1;
-  return { cspNonce: "test", clientIp: `192.0.2.${ipCounter % 250}-${crypto.randomUUID()}` };
-}
-
-function uniqueEmail(label: string) {
-  return `${label}-${crypto.randomUUID().slice(0, 8)}@example.test`;
-}
-
-type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => Promise<unknown>;
-// Route data is checked field by field with expect(); typing every shape here would add nothing.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Result = { status: number; headers: Headers; data: any };
-
-/** Runs a loader or action and returns what Remix would send, whether returned or thrown. */
-async function run(handler: Handler, request: Request, ctx: AppLoadContext = context()): Promise<Result> {
-  let value: unknown;
-  try {
-    value = await handler({ request, params: {}, context: ctx });
-  } catch (thrown) {
-    if (!(thrown instanceof Response)) throw thrown;
-    value = thrown;
-  }
-  if (value instanceof Response) {
-    return { status: value.status, headers: value.headers, data: null };
-  }
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const { data, init } = value as { data: unknown; init: ResponseInit | null };
-    return { status: init?.status ?? 200, headers: new Headers(init?.headers), data };
-  }
-  return { status: 200, headers: new Headers(), data: value };
-}
-
-function post(path: string, fields: Record<string, string>, cookie = "") {
-  const body = new FormData();
-  for (const [name, value] of Object.entries(fields)) body.set(name, value);
-  return new Request(new URL(path, appUrl()), {
-    method: "POST",
-    body,
-    headers: { Origin: new URL(appUrl()).origin, ...(cookie ? { Cookie: cookie } : {}) },
-  });
-}
-
-function get(pathOrUrl: string, cookie = "") {
-  return new Request(new URL(pathOrUrl, appUrl()), { headers: cookie ? { Cookie: cookie } : {} });
-}
-
-/** The browser's cookie jar after these responses: name=value pairs, deleted cookies dropped. */
-function cookiesFrom(previous: string, ...headers: Headers[]): string {
-  const jar = new Map(
-    previous
-      .split(/;\s*/)
-      .filter(Boolean)
-      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)] as const),
-  );
-  for (const h of headers) {
-    for (const cookie of h.getSetCookie()) {
-      const [pair, ...attributes] = cookie.split(/;\s*/);
-      const name = pair.slice(0, pair.indexOf("="));
-      const deleted = attributes.some((a) => /^max-age=0$/i.test(a) || /^expires=thu, 01 jan 1970/i.test(a));
-      if (deleted) jar.delete(name);
-      else jar.set(name, pair.slice(pair.indexOf("=") + 1));
-    }
-  }
-  return [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-}
-
 /** Opens an emailed /auth/confirm link and presses its button: posts the page's hidden fields. */
-async function pressContinue(link: string): Promise<Result> {
+async function pressContinue(link: string): Promise<RouteResult> {
   const url = new URL(link, appUrl());
-  const opened = await run(confirm.loader as Handler, get(url.pathname + url.search));
+  const opened = await run(confirm.loader, get(url.pathname + url.search));
   const fields = opened.data.link ?? Object.fromEntries(url.searchParams);
-  return run(confirm.action as Handler, post("/auth/confirm", fields));
+  return run(confirm.action, post("/auth/confirm", fields));
 }
 
 async function signedInUserEmail(cookie: string): Promise<string | null> {
-  const result = await run(root.loader as Handler, get("/", cookie));
+  const result = await run(root.loader, get("/", cookie));
   return result.data.user?.email ?? null;
 }
 
 async function createAccount(email = uniqueEmail("member")) {
   const result = await run(
-    signUp.action as Handler,
+    signUp.action,
     post("/auth/sign-up", { displayName: "Sam", email, password: PASSWORD }),
   );
   expect(result.status).toBe(302);
@@ -116,7 +48,7 @@ beforeEach(() => resetRateLimits());
 describe("sign up", () => {
   test("bad input answers 400 with a message per field", async () => {
     const result = await run(
-      signUp.action as Handler,
+      signUp.action,
       post("/auth/sign-up", { displayName: "", email: "", password: "short" }),
     );
     expect(result.status).toBe(400);
@@ -131,7 +63,7 @@ describe("sign up", () => {
 
   test("an invalid email is refused", async () => {
     const result = await run(
-      signUp.action as Handler,
+      signUp.action,
       post("/auth/sign-up", { displayName: "Sam", email: "not-an-email", password: PASSWORD }),
     );
     expect(result.status).toBe(400);
@@ -143,7 +75,7 @@ describe("sign up", () => {
   test("creates the account, signs in with an HttpOnly cookie and redirects", async () => {
     const email = uniqueEmail("signup");
     const result = await run(
-      signUp.action as Handler,
+      signUp.action,
       post("/auth/sign-up", {
         displayName: "Maria",
         email: email.toUpperCase(),
@@ -163,14 +95,14 @@ describe("sign up", () => {
     }
 
     const cookie = cookiesFrom("", result.headers);
-    const rootData = await run(root.loader as Handler, get("/", cookie));
+    const rootData = await run(root.loader, get("/", cookie));
     expect(rootData.data.user).toEqual({ email, name: "Maria" });
   });
 
   test("an existing email gets a field error", async () => {
     const { email } = await createAccount();
     const result = await run(
-      signUp.action as Handler,
+      signUp.action,
       post("/auth/sign-up", { displayName: "Again", email, password: PASSWORD }),
     );
     expect(result.status).toBe(400);
@@ -183,7 +115,7 @@ describe("sign up", () => {
     "redirectTo %j is ignored",
     async (redirectTo) => {
       const result = await run(
-        signUp.action as Handler,
+        signUp.action,
         post("/auth/sign-up", {
           displayName: "Sam",
           email: uniqueEmail("redirect"),
@@ -199,7 +131,7 @@ describe("sign up", () => {
 
 describe("sign in", () => {
   test("bad input answers 400 with field messages", async () => {
-    const result = await run(signIn.action as Handler, post("/auth/sign-in", { email: "", password: "" }));
+    const result = await run(signIn.action, post("/auth/sign-in", { email: "", password: "" }));
     expect(result.status).toBe(400);
     expect(result.data.errors.fieldErrors).toEqual({
       email: ["Email is required"],
@@ -213,7 +145,7 @@ describe("sign in", () => {
       { email, password: "wrong password" },
       { email: uniqueEmail("nobody"), password: PASSWORD },
     ]) {
-      const result = await run(signIn.action as Handler, post("/auth/sign-in", fields));
+      const result = await run(signIn.action, post("/auth/sign-in", fields));
       expect(result.status).toBe(400);
       expect(result.data.errors.formErrors).toEqual(["Email or password is incorrect"]);
       expect(result.headers.getSetCookie()).toEqual([]);
@@ -224,7 +156,7 @@ describe("sign in", () => {
   test("signs in and goes to a safe redirectTo only", async () => {
     const { email } = await createAccount();
     const good = await run(
-      signIn.action as Handler,
+      signIn.action,
       post("/auth/sign-in", { email, password: PASSWORD, redirectTo: "/circles/1" }),
     );
     expect(good.status).toBe(302);
@@ -233,7 +165,7 @@ describe("sign in", () => {
 
     for (const redirectTo of ["//evil.com", "https://evil.com/steal", "/\\evil.com"]) {
       const evil = await run(
-        signIn.action as Handler,
+        signIn.action,
         post("/auth/sign-in", { email, password: PASSWORD, redirectTo }),
       );
       expect(evil.status).toBe(302);
@@ -243,7 +175,7 @@ describe("sign in", () => {
 
   test("the sign-in page sends a signed-in visitor on (safely)", async () => {
     const { cookie } = await createAccount();
-    const result = await run(signIn.loader as Handler, get("/auth/sign-in?redirectTo=//evil.com", cookie));
+    const result = await run(signIn.loader, get("/auth/sign-in?redirectTo=//evil.com", cookie));
     expect(result.status).toBe(302);
     expect(result.headers.get("Location")).toBe("/");
   });
@@ -252,10 +184,10 @@ describe("sign in", () => {
     const { email } = await createAccount();
     for (let i = 0; i < 10; i++) {
       // Each from its own address: the email's own limit is what stops the 11th.
-      const result = await run(signIn.action as Handler, post("/auth/sign-in", { email, password: `nope-${i}` }));
+      const result = await run(signIn.action, post("/auth/sign-in", { email, password: `nope-${i}` }));
       expect(result.status).toBe(400);
     }
-    const blocked = await run(signIn.action as Handler, post("/auth/sign-in", { email, password: PASSWORD }));
+    const blocked = await run(signIn.action, post("/auth/sign-in", { email, password: PASSWORD }));
     expect(blocked.status).toBe(429);
     expect(blocked.data.errors.formErrors).toEqual(["Too many attempts. Try again in 15 minutes."]);
     expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(800);
@@ -265,11 +197,12 @@ describe("sign in", () => {
   test("over 50 attempts from one IP answers 429, whatever the email", async () => {
     const ctx = context();
     for (let i = 0; i < rules.signIn.ipLimit; i++) {
-      await run(signIn.action as Handler, post("/auth/sign-in", { email: uniqueEmail("ip"), password: "x" }), ctx);
+      await run(signIn.action, post("/auth/sign-in", { email: uniqueEmail("ip"), password: "x" }), {}, ctx);
     }
     const blocked = await run(
-      signIn.action as Handler,
+      signIn.action,
       post("/auth/sign-in", { email: uniqueEmail("ip"), password: "x" }),
+      {},
       ctx,
     );
     expect(blocked.status).toBe(429);
@@ -279,7 +212,7 @@ describe("sign in", () => {
 
 describe("sign-in link", () => {
   test("bad input answers 400", async () => {
-    const result = await run(signInLink.action as Handler, post("/auth/sign-in-link", { email: "nope" }));
+    const result = await run(signInLink.action, post("/auth/sign-in-link", { email: "nope" }));
     expect(result.status).toBe(400);
     expect(result.data.errors.fieldErrors.email).toEqual([
       "Enter a valid email address, like name@example.com",
@@ -289,7 +222,7 @@ describe("sign-in link", () => {
   test("emails a link that signs in and lands on redirectTo", async () => {
     const { email } = await createAccount();
     const result = await run(
-      signInLink.action as Handler,
+      signInLink.action,
       post("/auth/sign-in-link", { email, redirectTo: "/circles/42" }),
     );
     expect(result.status).toBe(200);
@@ -303,7 +236,7 @@ describe("sign-in link", () => {
 
     // Opening the link (as a mail scanner would, twice) uses nothing up: it shows the button.
     for (let i = 0; i < 2; i++) {
-      const opened = await run(confirm.loader as Handler, get(link.toString()));
+      const opened = await run(confirm.loader, get(link.toString()));
       expect(opened.status).toBe(200);
       expect(opened.data).toMatchObject({ purpose: "sign-in", link: { type: "magiclink", token_hash: expect.any(String) } });
       expect(opened.headers.getSetCookie()).toEqual([]);
@@ -321,7 +254,7 @@ describe("sign-in link", () => {
 
   test("an unknown address gets the same answer and no email", async () => {
     const email = uniqueEmail("unknown");
-    const result = await run(signInLink.action as Handler, post("/auth/sign-in-link", { email }));
+    const result = await run(signInLink.action, post("/auth/sign-in-link", { email }));
     expect(result.status).toBe(200);
     expect(result.data).toEqual({ sent: true, email });
     expect(await listEmails(email)).toEqual([]);
@@ -330,9 +263,9 @@ describe("sign-in link", () => {
   test("over 5 requests per email in 15 minutes answers 429", async () => {
     const { email } = await createAccount();
     for (let i = 0; i < 5; i++) {
-      expect((await run(signInLink.action as Handler, post("/auth/sign-in-link", { email }))).status).toBe(200);
+      expect((await run(signInLink.action, post("/auth/sign-in-link", { email }))).status).toBe(200);
     }
-    const blocked = await run(signInLink.action as Handler, post("/auth/sign-in-link", { email }));
+    const blocked = await run(signInLink.action, post("/auth/sign-in-link", { email }));
     expect(blocked.status).toBe(429);
     expect(blocked.data.errors.formErrors).toEqual(["Too many attempts. Try again in 15 minutes."]);
   });
@@ -343,7 +276,7 @@ describe("confirm", () => {
     ["no token", "/auth/confirm"],
     ["an unknown type", "/auth/confirm?token_hash=abc&type=admin"],
   ])("%s shows the friendly expired page", async (_name, path) => {
-    const result = await run(confirm.loader as Handler, get(path));
+    const result = await run(confirm.loader, get(path));
     expect(result.status).toBe(400);
     expect(result.data).toEqual({ link: null, recovery: false });
   });
@@ -356,7 +289,7 @@ describe("confirm", () => {
   });
 
   test("fields sent by hand are checked like the link's", async () => {
-    const result = await run(confirm.action as Handler, post("/auth/confirm", { token_hash: "abc", type: "admin" }));
+    const result = await run(confirm.action, post("/auth/confirm", { token_hash: "abc", type: "admin" }));
     expect(result.status).toBe(400);
     expect(result.data).toEqual({ expired: true, recovery: false });
   });
@@ -365,39 +298,39 @@ describe("confirm", () => {
 describe("password reset", () => {
   test("the emailed link leads to a page that changes the password", async () => {
     const { email } = await createAccount();
-    const requested = await run(forgotPassword.action as Handler, post("/auth/forgot-password", { email }));
+    const requested = await run(forgotPassword.action, post("/auth/forgot-password", { email }));
     expect(requested.data).toEqual({ sent: true, email });
 
     const link = linkIn((await latestEmail(email)).text, "/auth/confirm");
     expect(new URL(link).searchParams.get("type")).toBe("recovery");
-    expect((await run(confirm.loader as Handler, get(link))).data.purpose).toBe("recovery");
+    expect((await run(confirm.loader, get(link))).data.purpose).toBe("recovery");
     const confirmed = await pressContinue(link);
     expect(confirmed.status).toBe(302);
     expect(confirmed.headers.get("Location")).toBe("/auth/reset-password");
     const cookie = cookiesFrom("", confirmed.headers);
 
-    expect((await run(resetPassword.loader as Handler, get("/auth/reset-password", cookie))).data).toEqual({
+    expect((await run(resetPassword.loader, get("/auth/reset-password", cookie))).data).toEqual({
       allowed: true,
     });
 
     const mismatch = await run(
-      resetPassword.action as Handler,
+      resetPassword.action,
       post("/auth/reset-password", { password: "a new password", confirmPassword: "another" }, cookie),
     );
     expect(mismatch.status).toBe(400);
     expect(mismatch.data.errors.fieldErrors).toEqual({ confirmPassword: ["The two passwords don't match"] });
 
     const done = await run(
-      resetPassword.action as Handler,
+      resetPassword.action,
       post("/auth/reset-password", { password: "a new password", confirmPassword: "a new password" }, cookie),
     );
     expect(done.status).toBe(200);
     expect(done.data).toEqual({ done: true });
 
-    const oldPassword = await run(signIn.action as Handler, post("/auth/sign-in", { email, password: PASSWORD }));
+    const oldPassword = await run(signIn.action, post("/auth/sign-in", { email, password: PASSWORD }));
     expect(oldPassword.status).toBe(400);
     const newPassword = await run(
-      signIn.action as Handler,
+      signIn.action,
       post("/auth/sign-in", { email, password: "a new password" }),
     );
     expect(newPassword.status).toBe(302);
@@ -405,16 +338,16 @@ describe("password reset", () => {
 
   test("an unknown address gets the same answer", async () => {
     const email = uniqueEmail("unknown");
-    const result = await run(forgotPassword.action as Handler, post("/auth/forgot-password", { email }));
+    const result = await run(forgotPassword.action, post("/auth/forgot-password", { email }));
     expect(result).toMatchObject({ status: 200, data: { sent: true, email } });
     expect(await listEmails(email)).toEqual([]);
   });
 
   test("a normal session cannot change the password without a reset link", async () => {
     const { cookie } = await createAccount();
-    expect((await run(resetPassword.loader as Handler, get("/auth/reset-password", cookie))).status).toBe(403);
+    expect((await run(resetPassword.loader, get("/auth/reset-password", cookie))).status).toBe(403);
     const result = await run(
-      resetPassword.action as Handler,
+      resetPassword.action,
       post("/auth/reset-password", { password: "hijacked password", confirmPassword: "hijacked password" }, cookie),
     );
     expect(result.status).toBe(403);
@@ -423,9 +356,9 @@ describe("password reset", () => {
   test("over 5 requests per email in 15 minutes answers 429", async () => {
     const email = uniqueEmail("reset-limit");
     for (let i = 0; i < 5; i++) {
-      await run(forgotPassword.action as Handler, post("/auth/forgot-password", { email }));
+      await run(forgotPassword.action, post("/auth/forgot-password", { email }));
     }
-    const blocked = await run(forgotPassword.action as Handler, post("/auth/forgot-password", { email }));
+    const blocked = await run(forgotPassword.action, post("/auth/forgot-password", { email }));
     expect(blocked.status).toBe(429);
     expect(blocked.data.errors.formErrors).toEqual(["Too many attempts. Try again in 15 minutes."]);
   });
@@ -525,7 +458,7 @@ describe("session guard and sign out", () => {
 
   test("sign out clears the session cookies", async () => {
     const { cookie } = await createAccount();
-    const result = await run(signOut.action as Handler, post("/auth/sign-out", {}, cookie));
+    const result = await run(signOut.action, post("/auth/sign-out", {}, cookie));
     expect(result.status).toBe(302);
     expect(result.headers.get("Location")).toBe("/");
     const after = cookiesFrom(cookie, result.headers);
@@ -535,12 +468,12 @@ describe("session guard and sign out", () => {
 
   test("sign out returns to a same-origin page only", async () => {
     const back = await run(
-      signOut.action as Handler,
+      signOut.action,
       post("/auth/sign-out", { redirectTo: "/invitations/abc" }, (await createAccount()).cookie),
     );
     expect(back.headers.get("Location")).toBe("/invitations/abc");
     const away = await run(
-      signOut.action as Handler,
+      signOut.action,
       post("/auth/sign-out", { redirectTo: "https://evil.example/" }, (await createAccount()).cookie),
     );
     expect(away.headers.get("Location")).toBe("/");
@@ -548,7 +481,7 @@ describe("session guard and sign out", () => {
 
   test("GET /auth/sign-out does not sign out", async () => {
     const { cookie } = await createAccount();
-    const result = await run(signOut.loader as Handler, get("/auth/sign-out", cookie));
+    const result = await run(signOut.loader, get("/auth/sign-out", cookie));
     expect(result.status).toBe(302);
     expect(result.headers.getSetCookie()).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, test } from "vitest";
 import { resetRateLimits } from "~/rate-limit.server";
 import * as invitationPage from "~/routes/invitations.$token";
 import { createUser, must, sql, uniqueEmail, type TestUser } from "../helpers/supabase";
-import { get, newCircle, post, run, sessionCookie } from "./routes-harness";
+import { get, newCircle, post, run, signInCookie } from "../helpers/routes";
 
 // /invitations/:token: what the invitee sees in every state of an invitation, and accept/decline
 // through the page's action with real sessions.
@@ -70,7 +70,7 @@ describe("the invitation page", () => {
 
   test("signed in as the invitee, the page offers accept; accepting lands in the circle", async () => {
     const { token, invitee, circleId } = await invited();
-    const cookie = await sessionCookie(invitee.email);
+    const cookie = await signInCookie(invitee.email);
     expect((await load(token, cookie)).data).toMatchObject({ forCurrentUser: true, signedInAs: invitee.email });
 
     const accepted = await act(token, "accept", cookie);
@@ -91,7 +91,7 @@ describe("the invitation page", () => {
     const { owner, circleId } = await newCircle();
     const invitee = await createUser({ displayName: "Kim", email });
     const result = must(await owner.client.rpc("create_invitation", { circle_id: circleId, email: email.toUpperCase() }));
-    const cookie = await sessionCookie(invitee.email);
+    const cookie = await signInCookie(invitee.email);
     expect((await load(result.token, cookie)).data.forCurrentUser).toBe(true);
     expect((await act(result.token, "accept", cookie)).status).toBe(302);
   });
@@ -99,7 +99,7 @@ describe("the invitation page", () => {
   test("a forwarded link opened by another account: told whose it is, and accept and decline are refused", async () => {
     const { token, invitee, owner, invitationId } = await invited();
     const other: TestUser = await createUser({ displayName: "Eve" });
-    const cookie = await sessionCookie(other.email);
+    const cookie = await signInCookie(other.email);
     const page = await load(token, cookie);
     expect(page.data).toMatchObject({
       forCurrentUser: false,
@@ -139,7 +139,7 @@ describe("the invitation page", () => {
   test("an expired invitation shows who sent it and cannot be accepted", async () => {
     const { token, invitee, invitationId } = await invited();
     await sql("update public.invitations set expires_at = now() - interval '1 minute' where id = $1", [invitationId]);
-    const cookie = await sessionCookie(invitee.email);
+    const cookie = await signInCookie(invitee.email);
     const page = await load(token, cookie);
     expect(page.data).toMatchObject({ state: "expired", details: { inviterName: "Maria" } });
     const accept = await act(token, "accept", cookie);
@@ -150,7 +150,7 @@ describe("the invitation page", () => {
   test("a withdrawn invitation says so and cannot be accepted", async () => {
     const { token, invitee, owner, invitationId } = await invited();
     must(await owner.client.rpc("revoke_invitation", { id: invitationId }));
-    const cookie = await sessionCookie(invitee.email);
+    const cookie = await signInCookie(invitee.email);
     expect((await load(token, cookie)).data).toMatchObject({ state: "revoked", details: null });
     const accept = await act(token, "accept", cookie);
     expect(accept.status).toBe(409);

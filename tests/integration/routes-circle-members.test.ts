@@ -6,7 +6,7 @@ import * as sharedWithMe from "~/routes/circles.$circleId.shared-with-me";
 import * as invitationPage from "~/routes/invitations.$token";
 import { latestEmail, linkIn, listEmails } from "../helpers/mailbox";
 import { must, uniqueEmail } from "../helpers/supabase";
-import { appUrl, get, join, newCircle, post, run } from "./routes-harness";
+import { appUrl, get, join, newCircle, post, run } from "../helpers/routes";
 
 // /circles/:id/members: invitations (sent by email with the raw token), grants, roles and removal,
 // through the route's loader and action, each request with the real session of the person acting.

@@ -5,7 +5,7 @@ import * as layout from "~/routes/circles.$circleId";
 import * as settings from "~/routes/circles.$circleId.settings";
 import * as circles from "~/routes/circles._index";
 import { createUser, must } from "../helpers/supabase";
-import { get, join, newCircle, post, run, sessionCookie } from "./routes-harness";
+import { get, join, newCircle, post, run, signInCookie } from "../helpers/routes";
 
 // /circles (onboarding), the circle frame and home, and /circles/:id/settings, through their loaders
 // and actions with real Requests and real sessions.
@@ -21,7 +21,7 @@ describe("/circles", () => {
 
   test("someone without a circle gets the onboarding form, with a suggested name and time zone", async () => {
     const user = await createUser({ displayName: "Nadia" });
-    const result = await run(circles.loader, get("/circles", await sessionCookie(user.email)));
+    const result = await run(circles.loader, get("/circles", await signInCookie(user.email)));
     expect(result.status).toBe(200);
     expect(result.data.circles).toEqual([]);
     expect(result.data.suggestedName).toBe("Nadia's circle");
@@ -31,7 +31,7 @@ describe("/circles", () => {
 
   test("bad input answers 400 with a message per field, and creates nothing", async () => {
     const user = await createUser({ displayName: "Nadia" });
-    const cookie = await sessionCookie(user.email);
+    const cookie = await signInCookie(user.email);
     const result = await run(circles.action, post("/circles?index", { name: "   ", timeZone: "Mars/Olympus" }, cookie));
     expect(result.status).toBe(400);
     expect(result.data.errors.fieldErrors).toEqual({
@@ -48,7 +48,7 @@ describe("/circles", () => {
 
   test("creates the circle and lands on it; the list shows it with the person's role", async () => {
     const user = await createUser({ displayName: "Nadia" });
-    const cookie = await sessionCookie(user.email);
+    const cookie = await signInCookie(user.email);
     const result = await run(
       circles.action,
       post("/circles?index", { name: "  Nadia's circle ", timeZone: "America/New_York" }, cookie),
@@ -70,7 +70,7 @@ describe("the circle frame", () => {
   test("someone outside the circle gets the same 404 as for a circle that does not exist", async () => {
     const { circleId } = await newCircle();
     const stranger = await createUser({ displayName: "Olga" });
-    const cookie = await sessionCookie(stranger.email);
+    const cookie = await signInCookie(stranger.email);
     const outside = await run(layout.loader, get(`/circles/${circleId}`, cookie), { circleId });
     const missing = await run(layout.loader, get(`/circles/${crypto.randomUUID()}`, cookie), {
       circleId: crypto.randomUUID(),
