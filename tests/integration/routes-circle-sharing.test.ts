@@ -5,8 +5,8 @@ import * as preview from "~/routes/circles.$circleId.preview.$memberId";
 import * as previewChooser from "~/routes/circles.$circleId.preview._index";
 import * as sharedWithMe from "~/routes/circles.$circleId.shared-with-me";
 import { makeCircleFixture, type CircleFixture, type SignedIn } from "../helpers/circle-fixture";
-import { must } from "../helpers/supabase";
-import { get, run, sessionCookie } from "./routes-harness";
+import { must, sql } from "../helpers/supabase";
+import { get, newCircle, run, signInCookie } from "../helpers/routes";
 
 // "What is shared with me", "Preview as…" and the activity log, against the RLS matrix's circle
 // (see tests/helpers/circle-fixture.ts for who holds what).
@@ -14,7 +14,7 @@ import { get, run, sessionCookie } from "./routes-harness";
 let f: CircleFixture;
 const cookies = new Map<SignedIn, string>();
 const cookie = async (who: SignedIn) => {
-  if (!cookies.has(who)) cookies.set(who, await sessionCookie(f.users[who].email));
+  if (!cookies.has(who)) cookies.set(who, await signInCookie(f.users[who].email));
   return cookies.get(who)!;
 };
 
@@ -125,6 +125,45 @@ describe("the activity log", () => {
       ]),
     );
     expect(page.data.entries[0].when).toMatch(/\(Dublin time\)$/);
+  });
+
+  test("a long log comes in pages of 100, newest first, each older page following on without gaps", async () => {
+    const { circleId, cookie: owner } = await newCircle("Noor");
+    // 230 more entries, the last 200 written at one instant (one statement): the id orders those.
+    await sql(
+      `insert into public.audit_events (circle_id, action, details, created_at)
+       select $1, 'settings_changed', '{}', now() - interval '1 day' + i * interval '1 second' from generate_series(1, 30) i`,
+      [circleId],
+    );
+    await sql(
+      `insert into public.audit_events (circle_id, action, details) select $1, 'settings_changed', '{}' from generate_series(1, 200)`,
+      [circleId],
+    );
+    const all = (
+      await sql<{ id: string }>(`select id from public.audit_events where circle_id = $1 order by created_at desc, id desc`, [circleId])
+    ).map((row) => Number(row.id));
+    expect(all).toHaveLength(231);
+
+    const seen: number[] = [];
+    let path = `/circles/${circleId}/activity`;
+    for (const size of [100, 100, 31]) {
+      const page = await run(activity.loader, get(path, owner), { circleId });
+      expect(page.status).toBe(200);
+      expect(page.data.entries).toHaveLength(size);
+      seen.push(...page.data.entries.map((e: { id: number }) => Number(e.id)));
+      expect(page.data.isOlderPage).toBe(seen.length > 100);
+      if (seen.length === all.length) expect(page.data.olderHref).toBeNull();
+      else path = `/circles/${circleId}/activity${page.data.olderHref}`;
+    }
+    expect(seen).toEqual(all);
+  });
+
+  test("a malformed page address is a 404, not an error", async () => {
+    for (const before of ["yesterday", "2026-11-27T10:00:00Z|x", "2026-13-45T99:00:00Z|12", "1|2|3"]) {
+      const path = `/circles/${f.circleId}/activity?before=${encodeURIComponent(before)}`;
+      const page = await run(activity.loader, get(path, await cookie("owner")), { circleId: f.circleId });
+      expect(page.status).toBe(404);
+    }
   });
 
   test("a member reads only the entries about themselves", async () => {
