@@ -76,14 +76,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
               label: preview.label,
               categories,
               notShared: CATEGORIES.filter((c) => !categories.includes(c)),
-              // The invitee's zone is unknown and the circle's is not shown to them: a UTC date.
+              // The invitee's zone is unknown and the circle's is not shown to them: a UTC date, and how
+              // long is left, which reads the same everywhere.
               expiresOn: preview.expires_at ? formatDay(preview.expires_at, "UTC") : null,
+              expiresIn: preview.expires_at ? timeLeft(new Date(preview.expires_at)) : null,
               emailHint: preview.email_hint ?? "",
             }
           : null,
     },
     { headers },
   );
+}
+
+/** "in 6 days", "in 1 day", "within a day". */
+function timeLeft(expires: Date, now = new Date()): string {
+  const hours = (expires.getTime() - now.getTime()) / 3_600_000;
+  if (hours < 20) return "within a day";
+  const days = Math.round(hours / 24);
+  return `in ${days} day${days === 1 ? "" : "s"}`;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -258,7 +268,11 @@ export default function InvitationPage() {
         </div>
       ) : (
         <>
-          {details.expiresOn ? <p>This invitation expires on {details.expiresOn}.</p> : null}
+          {details.expiresOn ? (
+            <p>
+              This invitation expires {details.expiresIn} (on {details.expiresOn}).
+            </p>
+          ) : null}
           <FormErrorSummary id="invitation-errors" errors={actionData ? [actionData.error] : undefined} />
           {!signedInAs ? (
             <div className="panel">

@@ -58,6 +58,7 @@ describe("the invitation page", () => {
       },
     });
     expect(page.data.details.expiresOn).toMatch(/^\d{1,2} \w+( \d{4})?$/);
+    expect(page.data.details.expiresIn).toBe("in 7 days");
   });
 
   test("an unknown or malformed token is a 404 that gives nothing away", async () => {
