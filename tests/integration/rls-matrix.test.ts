@@ -13,6 +13,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { IDENTITIES, makeCircleFixture, type CircleFixture, type Identity } from "../helpers/circle-fixture";
+import { countOutcome, okOutcome, parseMatrix, rowsOutcome, type MatrixRow, type Outcome } from "../helpers/rls-matrix";
 import { createAuthUser, must, serviceClient } from "../helpers/supabase";
 
 const MATRIX = `
@@ -81,7 +82,6 @@ rpc accept_invitation sent to one's own email         |   ✗     ✗      ✗  
 rpc leave_circle                                      |   ✗     ✓      ✓      ✓    ✓     ✓      ✗      ✗     ✗       ✗      ✗
 `;
 
-type Outcome = "✓" | "0" | "✗";
 interface Case {
   /** Runs on a fixture of its own: the allowed cells change who is in the circle. */
   fresh?: boolean;
@@ -90,11 +90,6 @@ interface Case {
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
-type Result = { error: unknown; data?: unknown; count?: number | null };
-const rowsOutcome = ({ error, data }: Result): Outcome =>
-  error ? "✗" : Array.isArray(data) && data.length > 0 ? "✓" : "0";
-const countOutcome = ({ error, count }: Result): Outcome => (error ? "✗" : (count ?? 0) > 0 ? "✓" : "0");
-const okOutcome = ({ error }: Result): Outcome => (error ? "✗" : "✓");
 
 type Id = (f: CircleFixture) => string;
 const select = (table: string, column: string, value: Id, columns = column): Case => ({
@@ -243,29 +238,12 @@ const CASES: Record<string, Case> = {
   "rpc leave_circle": rpc("leave_circle", (f) => ({ circle_id: f.circleId }), true),
 };
 
-interface Row {
-  name: string;
-  expected: Record<Identity, Outcome>;
-}
-
-function parseMatrix(text: string): Row[] {
-  const [header, ...lines] = text.trim().split("\n");
-  const columns = header.split("|")[1].trim().split(/\s+/);
-  expect(columns).toEqual([...IDENTITIES]);
-  return lines.map((line) => {
-    const [name, cells] = line.split("|");
-    const symbols = cells.trim().split(/\s+/) as Outcome[];
-    expect(symbols, name).toHaveLength(IDENTITIES.length);
-    return { name: name.trim(), expected: Object.fromEntries(IDENTITIES.map((id, i) => [id, symbols[i]])) as Row["expected"] };
-  });
-}
-
 const ROWS = parseMatrix(MATRIX);
 
 describe("RLS matrix", () => {
   let shared: CircleFixture;
   const freshFixtures = new Map<string, Promise<CircleFixture>>();
-  const fixtureFor = (row: Row) => {
+  const fixtureFor = (row: MatrixRow) => {
     if (!CASES[row.name].fresh) return Promise.resolve(shared);
     if (!freshFixtures.has(row.name)) freshFixtures.set(row.name, makeCircleFixture());
     return freshFixtures.get(row.name)!;

@@ -10,6 +10,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { IDENTITIES, makeCircleFixture, type CircleFixture, type Identity } from "../helpers/circle-fixture";
+import { countOutcome, okOutcome, parseMatrix, rowsOutcome, type Outcome } from "../helpers/rls-matrix";
 import { must, serviceClient } from "../helpers/supabase";
 import { addUpdatesFixture, type UpdatesFixture } from "../helpers/updates-fixture";
 
@@ -50,15 +51,8 @@ rpc export_circle                                      |   ✓     ✗      ✗ 
 rpc delete_circle                                      |   ✓     ✗      ✗      ✗    ✗     ✗      ✗      ✗     ✗       ✗      ✗
 `;
 
-type Outcome = "✓" | "0" | "✗";
 type F = CircleFixture & { u: UpdatesFixture };
 type Case = (f: F, who: Identity) => Promise<Outcome>;
-type Result = { error: unknown; data?: unknown; count?: number | null };
-
-const rowsOutcome = ({ error, data }: Result): Outcome =>
-  error ? "✗" : Array.isArray(data) && data.length > 0 ? "✓" : "0";
-const countOutcome = ({ error, count }: Result): Outcome => (error ? "✗" : (count ?? 0) > 0 ? "✓" : "0");
-const okOutcome = ({ error }: Result): Outcome => (error ? "✗" : "✓");
 
 /** The caller's own membership in circle A (active or not); for people without one, supW's. */
 const memberOf = (f: F, who: Identity) =>
@@ -219,23 +213,6 @@ const CASES: Record<string, Case> = {
     return okOutcome(await f.as(who).rpc("delete_circle", { circle_id: spare.id, confirm_name: "Spare circle" }));
   },
 };
-
-interface Row {
-  name: string;
-  expected: Record<Identity, Outcome>;
-}
-
-function parseMatrix(text: string): Row[] {
-  const [header, ...lines] = text.trim().split("\n");
-  const columns = header.split("|")[1].trim().split(/\s+/);
-  expect(columns).toEqual([...IDENTITIES]);
-  return lines.map((line) => {
-    const [name, cells] = line.split("|");
-    const symbols = cells.trim().split(/\s+/) as Outcome[];
-    expect(symbols, name).toHaveLength(IDENTITIES.length);
-    return { name: name.trim(), expected: Object.fromEntries(IDENTITIES.map((id, i) => [id, symbols[i]])) as Row["expected"] };
-  });
-}
 
 const ROWS = parseMatrix(MATRIX);
 
