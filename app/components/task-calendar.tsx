@@ -151,52 +151,62 @@ function makeMonthView(opts: {
       if (weeks.length === 0 || weeks[weeks.length - 1].length === 7) weeks.push([]);
       weeks[weeks.length - 1].push(day);
     }
+    const monthHasTasks = tasks.some((task) => datesOf(task).some((date) => date.startsWith(month)));
     return (
-      // Plain links (a month holds a hundred or more): one handler makes them client navigations.
-      <table className="task-month" onClick={followLink}>
-        <caption className="visually-hidden">{placeLabel("month", place.date)}: tasks by day</caption>
-        <thead>
-          <tr>
-            {WEEKDAY_HEADERS.map(([short, long]) => (
-              <th key={short} scope="col">
-                <abbr title={long}>{short}</abbr>
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {weeks.map((week) => (
-            <tr key={week[0]}>
-              {week.map((day) => {
-                const dayTasks = byDate.get(day) ?? [];
-                const classes = ["task-month-day"];
-                if (day.slice(0, 7) !== month) classes.push("is-off-range");
-                if (day === today) classes.push("is-today");
-                return (
-                  <td key={day} className={classes.join(" ")} aria-current={day === today ? "date" : undefined}>
-                    <a href={opts.dayHref(day)} className="task-month-date" aria-label={labelOf(day)}>
-                      {Number(day.slice(8, 10))}
-                    </a>
-                    {dayTasks.length ? (
-                      <ul className="task-month-events">
-                        {dayTasks.map((task) => (
-                          <li key={task.id}>
-                            <a href={opts.taskHref(task.id)} className={`${eventClass(task)} task-event-link`}>
-                              <span className="task-event-state">{eventPrefix(task)}:</span>{" "}
-                              <span className="task-event-title">{task.title}</span>
-                              <span className="visually-hidden">, {task.when}</span>
-                            </a>
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                  </td>
-                );
-              })}
+      <>
+        {/* Plain links (a month holds a hundred or more): one handler makes them client navigations. */}
+        <table className="task-month" onClick={followLink}>
+          <caption className="visually-hidden">{placeLabel("month", place.date)}: tasks by day</caption>
+          <thead>
+            <tr>
+              {WEEKDAY_HEADERS.map(([short, long]) => (
+                <th key={short} scope="col">
+                  <abbr title={long}>{short}</abbr>
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {weeks.map((week) => (
+              <tr key={week[0]}>
+                {week.map((day, weekday) => {
+                  const dayTasks = byDate.get(day) ?? [];
+                  const classes = ["task-month-day"];
+                  if (day.slice(0, 7) !== month) classes.push("is-off-range");
+                  if (day === today) classes.push("is-today");
+                  if (dayTasks.length) classes.push("has-tasks");
+                  return (
+                    <td key={day} className={classes.join(" ")} aria-current={day === today ? "date" : undefined}>
+                      <a
+                        href={opts.dayHref(day)}
+                        className="task-month-date"
+                        aria-label={labelOf(day)}
+                        data-weekday={WEEKDAY_HEADERS[weekday][0]}
+                      >
+                        {Number(day.slice(8, 10))}
+                      </a>
+                      {dayTasks.length ? (
+                        <ul className="task-month-events">
+                          {dayTasks.map((task) => (
+                            <li key={task.id}>
+                              <a href={opts.taskHref(task.id)} className={`${eventClass(task)} task-event-link`}>
+                                <span className="task-event-state">{eventPrefix(task)}:</span>{" "}
+                                <span className="task-event-title">{task.title}</span>
+                                <span className="visually-hidden">, {task.when}</span>
+                              </a>
+                            </li>
+                          ))}
+                        </ul>
+                      ) : null}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {monthHasTasks ? null : <p className="task-month-empty muted">No tasks in {placeLabel("month", place.date)}.</p>}
+      </>
     );
   }
   // What react-big-calendar asks of a view: its range, where Back/Next lead, its title.

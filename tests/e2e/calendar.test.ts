@@ -108,6 +108,18 @@ test("a weekly ride series: create, claim from the calendar and the list, race, 
   await checkA11y(samPage);
   await expect.poll(() => samPage.getByRole("link", { name: /^Yours: Ride to group/ }).count()).toBe(1);
   await screenshot(samPage, "calendar-month");
+  // On a phone the month is a list of the days with tasks (and today), each named by its weekday.
+  await samPage.setViewportSize({ width: 390, height: 844 });
+  await checkA11y(samPage);
+  expect(await samPage.locator(".task-month thead").isVisible()).toBe(false);
+  await expect.poll(() => samPage.getByRole("link", { name: /^Yours: Ride to group/ }).isVisible()).toBe(true);
+  const shownDays = await samPage.locator(".task-month-day").evaluateAll((cells) =>
+    cells.filter((cell) => getComputedStyle(cell).display !== "none").map((cell) => cell.classList.contains("has-tasks") || cell.classList.contains("is-today")),
+  );
+  expect(shownDays.length).toBeGreaterThan(0);
+  expect(shownDays.every(Boolean)).toBe(true);
+  await screenshot(samPage, "calendar-month-phone");
+  await samPage.setViewportSize({ width: 1200, height: 900 });
   // The month grid's links are plain <a>s; with JavaScript a click is still a client navigation.
   await samPage.evaluate(() => Object.assign(window, { sameDocument: true }));
   await samPage.getByRole("link", { name: /^Yours: Ride to group/ }).click();
