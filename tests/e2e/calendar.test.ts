@@ -119,6 +119,11 @@ test("a weekly ride series: create, claim from the calendar and the list, race, 
   expect(shownDays.length).toBeGreaterThan(0);
   expect(shownDays.every(Boolean)).toBe(true);
   await screenshot(samPage, "calendar-month-phone");
+  // The agenda's columns stack on a phone: nothing runs off the side of the screen.
+  await samPage.goto(`${base}/calendar?view=agenda`);
+  await calendarReady(samPage);
+  await checkA11y(samPage);
+  expect(await samPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await samPage.setViewportSize({ width: 1200, height: 900 });
   // The month grid's links are plain <a>s; with JavaScript a click is still a client navigation.
   await samPage.evaluate(() => Object.assign(window, { sameDocument: true }));
