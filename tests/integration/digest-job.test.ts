@@ -232,6 +232,27 @@ describe("exactly once", () => {
     expect((await deliveries([circle.circleId])).every((row) => row.status === "sent")).toBe(true);
   });
 
+  test("two claims of the same deliveries at the same moment: one takes each row, the other skips it, never an error", async () => {
+    const now = new Date();
+    const { circle, people } = await circleWithOpenTask(5, now);
+    // The race is narrow (the two unique indexes of a delivery are met in turn): many rounds make it show.
+    for (let round = 0; round < 60; round++) {
+      const rows = JSON.stringify(
+        people.map((person) => ({
+          kind: "digest",
+          member_id: person.memberId,
+          circle_id: circle.circleId,
+          period: `race-${round}`,
+          idempotency_key: `race/${circle.circleId}/${person.memberId}/${round}`,
+          payload: { to: person.email },
+        })),
+      );
+      const claim = () => sql<{ id: string }>("select * from public.email_job_claim($1, $2::jsonb)", [now.toISOString(), rows]);
+      const [first, second] = await Promise.all([claim(), claim()]);
+      expect(first.length + second.length).toBe(people.length);
+    }
+  });
+
   test("two jobs started at once: every member gets one email", async () => {
     const now = new Date();
     const { circle, people } = await circleWithOpenTask(120, now);
