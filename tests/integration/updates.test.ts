@@ -437,6 +437,16 @@ describe("export", () => {
     if (calendar.present) {
       for (const key of ["task_series", "task_thanks", "task_offers"]) expect(Array.isArray(doc[key]), key).toBe(true);
     }
+    // The person's email choices: none made yet, then the circle's setting and their own preferences.
+    expect(doc).toMatchObject({ email_settings: null, my_email_preferences: null });
+    must(await f.as("owner").rpc("set_circle_email_settings", { circle_id: f.circleId, update_text: "full" }));
+    await sql(`insert into public.email_preferences (member_id, circle_id, digest_frequency) values ($1, $2, 'daily')`, [
+      f.members.owner,
+      f.circleId,
+    ]);
+    const later = must(await f.as("owner").rpc("export_circle", { circle_id: f.circleId })) as Record<string, unknown>;
+    expect(later.email_settings).toMatchObject({ update_text: "full" });
+    expect(later.my_email_preferences).toMatchObject({ member_id: f.members.owner, digest_frequency: "daily" });
     const text = JSON.stringify(doc);
     expect(text).not.toContain("token_hash");
     expect(text).not.toContain(f.otherCircleId);
