@@ -17,7 +17,7 @@ const NOTICES: Record<string, (title: string) => string> = {
   released: (title) => `You gave up your spot on “${title}”. It is open for someone else now.`,
   completed: (title) => `“${title}” is marked done. Thank you!`,
   thanked: (title) => `Your thank-you note for “${title}” is saved. The helpers can read it.`,
-  cancelled: (title) => `“${title}” is cancelled. Anyone who had claimed it will see that.`,
+  cancelled: (title) => `“${title}” is cancelled. Anyone who had claimed it gets an email and will see it marked as cancelled.`,
   created: (title) => `“${title}” is on the calendar.`,
   updated: (title) => `“${title}” is updated.`,
   "series-updated": () => "The series is updated from this date on.",

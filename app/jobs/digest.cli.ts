@@ -9,7 +9,8 @@
  *   npm run digest -- --circle <id>     only that circle (repeatable)
  *
  * Reads .env like the server. Needs SUPABASE_SERVICE_ROLE_KEY; sends through Resend when
- * RESEND_API_KEY is set, else to the local mailbox. Exits 1 on failure, with the reason.
+ * RESEND_API_KEY is set, else to the local mailbox. Without SUPABASE_URL it runs against the stack of
+ * `npm run dev` (its well-known local keys). Exits 1 on failure, with the reason.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -40,6 +41,11 @@ async function main() {
   if (!at.success) throw new Error("--at takes an ISO time with its offset, such as 2026-03-09T08:00:00Z");
   const circles = z.array(z.string().uuid()).safeParse(values.circle ?? []);
   if (!circles.success) throw new Error("--circle takes a circle's id (a uuid)");
+  if (!process.env.SUPABASE_URL) {
+    const { devAppEnv } = await import("../../supabase/local/config");
+    for (const [name, value] of Object.entries(devAppEnv())) process.env[name] ??= value;
+    console.info(`No SUPABASE_URL: using the local stack of \`npm run dev\` at ${process.env.SUPABASE_URL}.`);
+  }
   // Imported after .env is loaded: the modules read the environment on first use.
   const { runEmailJob } = await import("~/jobs/email-job.server");
   const dryRun = values["dry-run"];

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { LOCAL_ANON_KEY, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from "./keys";
 import { SUPABASE_DIR } from "./migrate";
 
 export const PROJECT_DIR = path.resolve(SUPABASE_DIR, "..");
@@ -26,4 +27,22 @@ export function readDevConfig() {
     throw new Error(`Invalid environment:\n${problems}`);
   }
   return parsed.data;
+}
+
+/**
+ * The environment `npm run dev` gives the app: its local stack's addresses (the stack's keys are the
+ * well-known local ones) and a development session secret. Scripts run beside `npm run dev` without
+ * a .env (`npm run digest`) use it too.
+ */
+export function devAppEnv(config = readDevConfig()) {
+  const api = `http://127.0.0.1:${config.API_PORT}`;
+  return {
+    APP_URL: `http://localhost:${config.PORT}`,
+    SESSION_SECRET: "local-dev-session-secret-not-for-production-use",
+    SUPABASE_URL: api,
+    SUPABASE_ANON_KEY: LOCAL_ANON_KEY,
+    SUPABASE_SERVICE_ROLE_KEY: LOCAL_SERVICE_ROLE_KEY,
+    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
+    MAILBOX_URL: `${api}/mailbox/v1`,
+  };
 }

@@ -1,13 +1,11 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
-import { DEMO_PASSWORD, DEV_DATA_DIR, PROJECT_DIR, readDevConfig } from "./config";
+import { DEMO_PASSWORD, DEV_DATA_DIR, devAppEnv, PROJECT_DIR, readDevConfig } from "./config";
 import { isPortFree } from "./net";
 import { PortInUseError, startStack, type RunningStack } from "./stack";
 
 // `npm run dev`: the local Supabase stack (unless SUPABASE_URL points elsewhere) and the app server.
-
-const DEV_SESSION_SECRET = "local-dev-session-secret-not-for-production-use";
 
 async function demoSignIns(databaseUrl: string): Promise<string[]> {
   const client = new pg.Client(databaseUrl);
@@ -28,11 +26,11 @@ async function main() {
   if (!(await isPortFree(config.PORT))) {
     throw new PortInUseError(`Port ${config.PORT} (app) is already in use. Stop what uses it, or set PORT=<port>.`);
   }
-  const appUrl = `http://localhost:${config.PORT}`;
+  const local = devAppEnv(config);
   let stack: RunningStack | null = null;
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", PORT: String(config.PORT) };
-  env.APP_URL ??= appUrl;
-  env.SESSION_SECRET ??= DEV_SESSION_SECRET;
+  env.APP_URL ??= local.APP_URL;
+  env.SESSION_SECRET ??= local.SESSION_SECRET;
 
   if (config.SUPABASE_URL) {
     console.log(`Using the Supabase project at ${config.SUPABASE_URL} (SUPABASE_URL is set).`);
