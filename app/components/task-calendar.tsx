@@ -151,7 +151,7 @@ function makeMonthView(opts: {
       if (weeks.length === 0 || weeks[weeks.length - 1].length === 7) weeks.push([]);
       weeks[weeks.length - 1].push(day);
     }
-    const monthHasTasks = tasks.some((task) => datesOf(task).some((date) => date.startsWith(month)));
+    const monthHasTasks = [...byDate.keys()].some((date) => date.startsWith(month));
     return (
       <>
         {/* Plain links (a month holds a hundred or more): one handler makes them client navigations. */}

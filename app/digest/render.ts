@@ -393,11 +393,9 @@ function renderHelperNotice(event: NoticeEvent, recipientName: string, ctx: Emai
     ],
   ];
   const settings = emailLinks.settings(ctx.appUrl, circleId);
+  const because = `You get this email because you claimed this task in ${oneLine(event.circle_name, 80)} on ${ctx.appName}.`;
   const foot = footer([
-    {
-      html: escapeHtml(`You get this email because you claimed this task in ${oneLine(event.circle_name, 80)} on ${ctx.appName}.`),
-      text: `You get this email because you claimed this task in ${oneLine(event.circle_name, 80)} on ${ctx.appName}.`,
-    },
+    { html: escapeHtml(because), text: because },
     { html: link(settings, "Your email settings"), text: `Your email settings: ${settings}` },
   ]);
   return assemble(subject, lines.join(" "), kicker, parts, foot);

@@ -19,7 +19,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -37,19 +36,16 @@ const TIME_ZONE = "America/New_York";
 const PASSWORD = "bench-password-1";
 
 const root = path.resolve(import.meta.dirname, "../..");
-export const CIRCLE_ID = "00000000-0000-4000-b000-00000000c0de";
+const CIRCLE_ID = "00000000-0000-4000-b000-00000000c0de";
 const OWNER_ID = "00000000-0000-4000-a000-00000000c0de";
-export const PROBE_ID = "00000000-0000-4000-a000-00000000c0d1";
-
-/** The RLS bench's data set as background (tests/bench/seed.ts), without task audiences. */
-export const seedBackground = (db: pg.Client) => seedRlsData(db, SIZES, { taskAudience: false });
+const PROBE_ID = "00000000-0000-4000-a000-00000000c0d1";
 
 /**
  * The measured circle: the person, a coordinator, the probe supporter (practical and general) and a
  * dozen more members; 2,000 tasks over two years around today, a third of them claimed, with kinds,
  * places, notes, all-day and cancelled ones, and two weekly series.
  */
-export async function seedCalendarCircle(db: pg.Client) {
+async function seedCalendarCircle(db: pg.Client) {
   await db.query(
     `insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_user_meta_data, created_at, updated_at)
      select u.id, 'authenticated', 'authenticated', u.email, extensions.crypt($1, extensions.gen_salt('bf', 4)), now(),
@@ -233,7 +229,7 @@ async function measured(url: string, headers: Record<string, string>, stackPid: 
       "gateway+auth": stack.get("node") ?? 0,
       postgrest: stack.get("postgrest") ?? 0,
       postgres: stack.get("postgres") ?? 0,
-      autocannon: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+      autocannon: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage()),
     };
   };
   const before = parts();
@@ -270,7 +266,8 @@ async function main() {
     const counts = await seedTimed<Record<"circles" | "members" | "tasks" | "calendar_tasks", string>>(
       db,
       async (db) => {
-        await seedBackground(db);
+        // The RLS bench's data set as background, without task audiences.
+        await seedRlsData(db, SIZES, { taskAudience: false });
         await seedCalendarCircle(db);
       },
       `select (select count(*) from public.circles) as circles, (select count(*) from public.circle_members) as members,
@@ -368,5 +365,4 @@ async function main() {
   }
 }
 
-// Run as a script (npm run bench:calendar); importable for its seed.
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+await main();
