@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: "integration",
           sequence: { groupOrder: 0 },
-          include: ["tests/integration/**/*.test.ts", "tests/unit/**/*.test.ts", "app/**/*.test.{ts,tsx}", "supabase/**/*.test.ts"],
+          include: ["tests/integration/**/*.test.ts", "tests/security/**/*.test.ts", "tests/unit/**/*.test.ts", "app/**/*.test.{ts,tsx}", "supabase/**/*.test.ts"],
           globalSetup: ["tests/setup/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -63,26 +63,56 @@ export function securityHeaders(options: CspOptions): Record<string, string> {
 export const ALLOWED_METHODS = ["GET", "HEAD", "POST"] as const;
 
 /**
- * Paths that may be reached with other methods, or without our Origin. Add a route here only
- * with a reason, e.g. RFC 8058 one-click unsubscribe, which mail providers POST from their own
- * servers (that route is protected by its secret token instead).
+ * Routes that may be reached with other methods, or without our Origin, as patterns on the path that
+ * is routed (routedPath). Add one only with a reason, e.g. RFC 8058 one-click unsubscribe, which mail
+ * providers POST from their own servers (that route is protected by its token instead).
  */
-export const methodExceptions: Array<{ pathPrefix: string; methods: string[] }> = [];
-export const originCheckExemptPaths: string[] = [
-  // RFC 8058 one-click unsubscribe: mail providers POST here from their own servers, without our
-  // Origin or any cookie; the signed token in the path is the only authority (unsubscribe.$token.tsx).
-  "/unsubscribe/",
+export const methodExceptions: Array<{ pattern: RegExp; methods: string[] }> = [];
+export const originCheckExemptRoutes: RegExp[] = [
+  // RFC 8058 one-click unsubscribe: mail providers POST here from their own servers, with their own
+  // Origin or none and no cookie; the token in the path is the only authority (unsubscribe.$token.tsx).
+  /^\/unsubscribe\/[^/]+\/?$/,
   // The platform cron (or pg_cron through pg_net) POSTs here with no Origin; CRON_SECRET guards it.
-  "/cron/digest",
+  /^\/cron\/digest\/?$/,
 ];
+
+export function isOriginCheckExempt(routed: string): boolean {
+  return originCheckExemptRoutes.some((pattern) => pattern.test(routed));
+}
+
+// A host name, IPv4 or [IPv6] address, and an optional port: nothing that could carry a path.
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The path Remix will route for this request target and Host header, or null when the two would not
+ * be read the same way by every part of the server. Remix builds `new URL(protocol://host + target)`,
+ * which resolves dot segments (`..`, `%2e%2e` in any case), turns backslashes into slashes, and lets a
+ * Host header with a path, `?` or `#` replace the path. Checks made on the raw path would then look at
+ * another path than the one that runs, so such requests are refused outright (browsers never send
+ * them: they normalise addresses before sending). Double slashes are refused for the same reason.
+ */
+export function routedPath(target: string, host: string | undefined): string | null {
+  if (host !== undefined && !HOST.test(host)) return null;
+  if (!target.startsWith("/")) return null;
+  const raw = target.split(/[?#]/, 1)[0];
+  let routed: string;
+  try {
+    routed = new URL(target, "http://routed.invalid").pathname;
+  } catch {
+    return null;
+  }
+  if (routed !== raw || raw.includes("//")) return null;
+  return routed;
+}
 
 export type RequestCheck =
   | { ok: true }
-  | { ok: false; status: 403 | 405; message: string; headers?: Record<string, string> };
+  | { ok: false; status: 400 | 403 | 405; message: string; headers?: Record<string, string> };
 
 /**
- * Mutations only by POST, and only from our own pages: every request other than GET/HEAD
- * must carry an Origin (or, failing that, a Referer) of APP_URL's origin.
+ * Mutations only by POST, and only from our own pages: every request other than GET/HEAD must carry
+ * an Origin of APP_URL's origin (or, when it sends no Origin at all, a Referer of it). `path` is the
+ * routed path (routedPath).
  */
 export function checkRequest(input: {
   method: string;
@@ -96,7 +126,7 @@ export function checkRequest(input: {
   if (method === "GET" || method === "HEAD") return { ok: true };
 
   const allowedHere = methodExceptions
-    .filter((rule) => input.path.startsWith(rule.pathPrefix))
+    .filter((rule) => rule.pattern.test(input.path))
     .flatMap((rule) => rule.methods);
   if (method !== "POST" && !allowedHere.includes(method)) {
     return {
@@ -107,10 +137,11 @@ export function checkRequest(input: {
     };
   }
 
-  if (originCheckExemptPaths.some((prefix) => input.path.startsWith(prefix))) return { ok: true };
+  if (isOriginCheckExempt(input.path)) return { ok: true };
 
   const expected = new URL(input.appUrl).origin;
-  const actual = originOf(input.origin) ?? originOf(input.referer);
+  // An Origin that is sent decides, `null` included (sandboxed frames, cross-origin redirects).
+  const actual = input.origin !== undefined ? originOf(input.origin) : originOf(input.referer);
   if (actual === expected) return { ok: true };
 
   const hint = input.dev ? ` (got ${actual ?? "no Origin or Referer"}, expected ${expected}: check APP_URL)` : "";

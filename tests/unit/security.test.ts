@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { checkRequest, contentSecurityPolicy, createNonce, securityHeaders } from "~/security.server";
+import { checkRequest, contentSecurityPolicy, createNonce, isOriginCheckExempt, routedPath, securityHeaders } from "~/security.server";
 
 const appUrl = "https://circle.example";
 const base = { path: "/auth/sign-in", appUrl, origin: undefined, referer: undefined };
@@ -20,6 +20,7 @@ describe("request checks", () => {
     ["a look-alike origin", { origin: "https://circle.example.evil.example" }],
     ["another port", { origin: "https://circle.example:8443" }],
     ["Origin null", { origin: "null" }],
+    ["Origin null and our Referer", { origin: "null", referer: `${appUrl}/auth/sign-in` }],
     ["neither Origin nor Referer", {}],
     ["a foreign Referer", { referer: "https://evil.example/page" }],
   ])("POST with %s is refused with 403", (_name, headers) => {
@@ -33,6 +34,48 @@ describe("request checks", () => {
       status: 405,
       headers: { Allow: "GET, HEAD, POST" },
     });
+  });
+});
+
+describe("the routed path", () => {
+  test("is the path itself when it is already normalised", () => {
+    expect(routedPath("/circles/abc/settings?x=../y", "circle.example")).toBe("/circles/abc/settings");
+    expect(routedPath("/unsubscribe/abc", "localhost:3000")).toBe("/unsubscribe/abc");
+    expect(routedPath("/", undefined)).toBe("/");
+    expect(routedPath("/a", "[::1]:3000")).toBe("/a");
+  });
+
+  test.each([
+    "/unsubscribe/../circles/x/settings",
+    "/unsubscribe/%2e%2e/circles/x/settings",
+    "/unsubscribe/%2E%2e/circles/x/settings",
+    "/unsubscribe/.%2E/circles/x/settings",
+    "/unsubscribe/./x",
+    "/unsubscribe/%2e/x",
+    "/unsubscribe\\..\\circles",
+    "/unsubscribe//x",
+    "//unsubscribe/x",
+    "http://circle.example/unsubscribe/x",
+    "*",
+  ])("refuses %s, which does not route as it reads", (target) => {
+    expect(routedPath(target, "circle.example")).toBeNull();
+  });
+
+  test.each(["circle.example/circles/x?", "circle.example#", "circle.example\\x", "", "a b"])(
+    "refuses a Host header %j that is not a host and port",
+    (host) => {
+      expect(routedPath("/unsubscribe/abc", host)).toBeNull();
+    },
+  );
+
+  test("the Origin exemptions are whole routed paths, not prefixes", () => {
+    expect(isOriginCheckExempt("/unsubscribe/abc")).toBe(true);
+    expect(isOriginCheckExempt("/unsubscribe/abc/")).toBe(true);
+    expect(isOriginCheckExempt("/cron/digest")).toBe(true);
+    expect(isOriginCheckExempt("/unsubscribe/abc/circles/x/settings")).toBe(false);
+    expect(isOriginCheckExempt("/unsubscribe/")).toBe(false);
+    expect(isOriginCheckExempt("/cron/digest/x")).toBe(false);
+    expect(isOriginCheckExempt("/circles/x/unsubscribe/abc")).toBe(false);
   });
 });
 

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { rawRequest, startAppServer, type AppServer } from "../helpers/app-server";
+import { newCircle } from "../helpers/routes";
+import { closeSql, sql } from "../helpers/supabase";
+
+// The web server (server.ts) attacked over raw HTTP, byte for byte, as a client that does not
+// normalise addresses would send it: the checks must look at the path that Remix routes.
+
+let server: AppServer;
+let owner: Awaited<ReturnType<typeof newCircle>>;
+
+beforeAll(async () => {
+  [server, owner] = await Promise.all([startAppServer(), newCircle("Maria")]);
+}, 90_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await closeSql();
+});
+
+const circleName = async () =>
+  (await sql<{ name: string }>(`select name from public.circles where id = $1`, [owner.circleId]))[0].name;
+
+const renameBody = () => new URLSearchParams({ intent: "settings", name: "Renamed by an attacker", timeZone: "Europe/London" }).toString();
+
+function post(target: string, headers: string[], body: string) {
+  return rawRequest(
+    server.port,
+    [`POST ${target} HTTP/1.1`, ...headers, "Content-Type: application/x-www-form-urlencoded", `Cookie: ${owner.cookie}`].join(
+      "\r\n",
+    ),
+    body,
+  );
+}
+
+describe("the Origin check looks at the routed path (issue 10 item 9)", () => {
+  const settings = () => `circles/${owner.circleId}/settings`;
+  const bypasses = (): Array<[string, string]> => [
+    ["dot segments", `/unsubscribe/../${settings()}`],
+    ["deeper dot segments", `/unsubscribe/anything/../../${settings()}`],
+    ["%2e%2e", `/unsubscribe/%2e%2e/${settings()}`],
+    ["mixed-case %2E%2e", `/unsubscribe/%2E%2e/${settings()}`],
+    ["half-encoded .%2e", `/unsubscribe/.%2e/${settings()}`],
+    ["backslashes", `/unsubscribe/..\\${settings().replaceAll("/", "\\")}`],
+    ["double slashes", `/unsubscribe//..//${settings()}`],
+    ["a leading double slash", `//unsubscribe/../${settings()}`],
+    ["the cron route's dot segments", `/cron/digest/../../${settings()}`],
+  ];
+
+  test.each([
+    ["no Origin", [] as string[]],
+    ["another Origin", ["Origin: https://evil.example"]],
+  ])("a POST with %s to a non-normalised path is refused with 400 and changes nothing", async (_name, origin) => {
+    for (const [what, target] of bypasses()) {
+      const res = await post(target, [`Host: localhost:${server.port}`, ...origin], renameBody());
+      expect(res.status, `${what}: ${target}`).toBe(400);
+      expect(res.body).toMatch(/not in a form this site accepts/);
+    }
+    expect(await circleName()).toBe("Maria's circle");
+  });
+
+  test("a Host header that carries a path (which would replace the routed path) is refused with 400", async () => {
+    for (const host of [`localhost/${settings()}?`, `localhost/${settings()}#`, "localhost/x", "evil.example\\x"]) {
+      const res = await post("/unsubscribe/abc", [`Host: ${host}`], renameBody());
+      expect(res.status, host).toBe(400);
+    }
+    expect(await circleName()).toBe("Maria's circle");
+  });
+
+  test("a GET of a non-normalised path is refused too, and normal paths still work", async () => {
+    const get = (target: string) => rawRequest(server.port, `GET ${target} HTTP/1.1\r\nHost: localhost:${server.port}`);
+    expect((await get(`/unsubscribe/../resources`)).status).toBe(400);
+    expect((await get(`/resources`)).status).toBe(200);
+    expect((await get(`/resources?x=../..`)).status).toBe(200);
+  });
+
+  test("the same POST from our own origin, to the normalised path, does reach the action", async () => {
+    const res = await post(
+      `/${settings()}`,
+      [`Host: localhost:${server.port}`, `Origin: ${server.origin}`],
+      new URLSearchParams({ intent: "settings", name: "Maria's circle", timeZone: "Europe/London" }).toString(),
+    );
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`/${settings()}?saved=settings`);
+  });
+
+  test("without our Origin, the settings path itself is refused with 403", async () => {
+    const res = await post(`/${settings()}`, [`Host: localhost:${server.port}`], renameBody());
+    expect(res.status).toBe(403);
+    expect(await circleName()).toBe("Maria's circle");
+  });
+});
