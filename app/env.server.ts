@@ -44,5 +44,49 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
     throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
   }
+  const refused = result.data.NODE_ENV === "production" ? productionProblems(result.data) : [];
+  if (refused.length > 0) {
+    throw new Error(`Invalid environment variables for production:\n${refused.map((line) => `  - ${line}`).join("\n")}`);
+  }
   return result.data;
+}
+
+/**
+ * Secrets and keys published in .env.example, in the Supabase CLI (every `supabase start` prints the
+ * same ones) and in supabase/local/keys.ts: anyone can sign sessions or tokens with them. The
+ * Supabase ones are allowed in production only against a local stack (the built app tested locally).
+ */
+export const WELL_KNOWN_SUPABASE_SECRETS: ReadonlySet<string> = new Set([
+  // The CLI's local JWT secret and the legacy anon and service_role keys signed with it.
+  "super-secret-jwt-token-with-at-least-32-characters-long",
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0",
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU",
+  // The CLI's local publishable and secret keys.
+  "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH",
+  "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz",
+  // supabase/local/keys.ts: PostgREST's database password on the local stack.
+  "authenticator-local-password",
+]);
+export const WELL_KNOWN_APP_SECRETS: ReadonlySet<string> = new Set([
+  // .env.example's session secret.
+  "local-dev-session-secret-not-for-production-use",
+]);
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1"]);
+const isLocal = (url: string) => LOCAL_HOSTS.has(new URL(url).hostname);
+
+function productionProblems(env: Env): string[] {
+  const problems: string[] = [];
+  const supabaseIsLocal = isLocal(env.SUPABASE_URL);
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== "string") continue;
+    if (WELL_KNOWN_APP_SECRETS.has(value) || (WELL_KNOWN_SUPABASE_SECRETS.has(value) && !supabaseIsLocal)) {
+      problems.push(`${name}: is a published example value that anyone can use; set this deployment's own`);
+    }
+  }
+  const appUrl = new URL(env.APP_URL);
+  if (appUrl.protocol !== "https:" && !LOCAL_HOSTS.has(appUrl.hostname)) {
+    problems.push("APP_URL: must be an https address in production (sessions and links would travel in the clear)");
+  }
+  return problems;
 }

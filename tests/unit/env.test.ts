@@ -1,5 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { parseEnv } from "~/env.server";
+import { parseEnv, WELL_KNOWN_APP_SECRETS, WELL_KNOWN_SUPABASE_SECRETS } from "~/env.server";
+import { devAppEnv } from "../../supabase/local/config";
+import * as localKeys from "../../supabase/local/keys";
 
 const valid = {
   NODE_ENV: "test",
@@ -39,5 +43,86 @@ describe("env", () => {
     const rest: Record<string, string> = { ...valid };
     delete rest.SUPABASE_SERVICE_ROLE_KEY;
     expect(parseEnv(rest).SUPABASE_SERVICE_ROLE_KEY).toBeUndefined();
+  });
+});
+
+describe("production (issue 10 items 10c and 12)", () => {
+  const hosted = {
+    ...valid,
+    NODE_ENV: "production",
+    SUPABASE_URL: "https://abcdefghijklmnop.supabase.co",
+    SUPABASE_JWT_SECRET: "this-deployment-s-own-jwt-secret-0123456789",
+    APP_URL: "https://circle.example",
+  };
+  const refusal = (source: Record<string, string>) => {
+    try {
+      parseEnv(source);
+      return "";
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const exampleFile = readFileSync(path.resolve(import.meta.dirname, "../../.env.example"), "utf8");
+  const example = Object.fromEntries(
+    exampleFile
+      .split("\n")
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+
+  test("starts with a deployment's own values", () => {
+    expect(parseEnv(hosted).APP_URL).toBe("https://circle.example");
+  });
+
+  test.each(Object.entries(example).filter(([name]) => /KEY|SECRET/.test(name) && example[name] !== ""))(
+    ".env.example's %s is refused against a hosted project, naming the variable",
+    (name, value) => {
+      const message = refusal({ ...hosted, [name]: value });
+      expect(message).toMatch(new RegExp(`^  - ${name}: is a published example value`, "m"));
+      expect(message.split("\n").filter((line) => line.startsWith("  - "))).toHaveLength(1);
+      // The value itself is not repeated in the message (logs).
+      expect(message).not.toContain(value);
+    },
+  );
+
+  test.each([
+    ["SUPABASE_ANON_KEY", "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH"],
+    ["SUPABASE_SERVICE_ROLE_KEY", "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz"],
+  ])("the CLI's new local key in %s is refused too", (name, value) => {
+    expect(refusal({ ...hosted, [name]: value })).toMatch(new RegExp(`  - ${name}: is a published example value`));
+  });
+
+  test("the Supabase CLI's local keys are allowed against a local stack; the example session secret never", () => {
+    const local = { ...hosted, ...example, NODE_ENV: "production", APP_URL: "http://localhost:3000", SESSION_SECRET: valid.SESSION_SECRET };
+    expect(refusal(local)).toBe("");
+    expect(refusal({ ...local, SUPABASE_URL: "http://localhost:54321" })).toBe("");
+    expect(refusal({ ...local, SESSION_SECRET: example.SESSION_SECRET })).toMatch(/ {2}- SESSION_SECRET: is a published example value/);
+    expect(refusal({ ...local, SUPABASE_URL: "http://127.0.0.2.nip.io:54321" })).toMatch(/SUPABASE_ANON_KEY/);
+  });
+
+  test("development and tests keep working with the example values", () => {
+    expect(refusal({ ...hosted, ...example, NODE_ENV: "development" })).toBe("");
+  });
+
+  test("APP_URL must be https, unless it is localhost or 127.0.0.1", () => {
+    expect(refusal({ ...hosted, APP_URL: "http://circle.example" })).toMatch(/^ {2}- APP_URL: must be an https address/m);
+    expect(refusal({ ...hosted, APP_URL: "http://localhost.evil.example" })).toMatch(/APP_URL/);
+    expect(refusal({ ...hosted, APP_URL: "http://localhost:3000" })).toBe("");
+    expect(refusal({ ...hosted, APP_URL: "http://127.0.0.1:8080" })).toBe("");
+    expect(refusal({ ...hosted, NODE_ENV: "development", APP_URL: "http://circle.example" })).toBe("");
+  });
+
+  test("every value published in the repository is on the list", () => {
+    const known = new Set([...WELL_KNOWN_SUPABASE_SECRETS, ...WELL_KNOWN_APP_SECRETS]);
+    for (const value of Object.values(localKeys as Record<string, unknown>).filter((v): v is string => typeof v === "string")) {
+      expect(known.has(value), value).toBe(true);
+    }
+    const dev = devAppEnv({ PORT: 3000, API_PORT: 54321 } as Parameters<typeof devAppEnv>[0]);
+    for (const name of ["SESSION_SECRET", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_JWT_SECRET"] as const) {
+      expect(known.has(dev[name]), name).toBe(true);
+    }
+    for (const [name, value] of Object.entries(example)) {
+      if (/KEY|SECRET/.test(name) && value !== "") expect(known.has(value), name).toBe(true);
+    }
   });
 });
