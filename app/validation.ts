@@ -44,3 +44,19 @@ export function formObject(formData: FormData): Record<string, string> {
   for (const [key, value] of formData) if (typeof value === "string") values[key] = value;
   return values;
 }
+
+export const UNREADABLE_FORM_MESSAGE =
+  "The form could not be read: it arrived incomplete or in a form this site does not accept. Please go back and send it again.";
+
+/**
+ * The body of a form POST. Every action reads its form through here: a body that is not a whole
+ * urlencoded or multipart form (cut short, no boundary, another content type) is answered 400 with
+ * a message the error boundary shows, instead of the parser's exception becoming a 500.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response(UNREADABLE_FORM_MESSAGE, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+}

@@ -45,7 +45,9 @@ export function GeneralErrorBoundary({
     const custom = statusHandlers?.[error.status];
     if (custom) return <>{custom({ error, params })}</>;
     const known = friendly[error.status];
-    if (known) return <Message title={known.title}>{known.body}</Message>;
+    // A 400 thrown with a plain-text reason (readForm) says what was wrong with the request.
+    const reason = error.status === 400 && typeof error.data === "string" && error.data ? <p>{error.data}</p> : null;
+    if (known) return <Message title={known.title}>{reason ?? known.body}</Message>;
     return (
       <Message title="Something went wrong">
         <p>We hit a problem ({error.status}). Please try again in a moment.</p>

@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrorSummary, type FormErrors } from "~/components/forms";
 import { requireUser, unwrap } from "~/supabase.server";
 import { failureErrors, outcome } from "~/updates.server";
-import { formObject } from "~/validation";
+import { formObject, readForm } from "~/validation";
 
 // Delete one's own account. The circles the person owns are deleted with it; in every other circle
 // they become a former member: their claims on future tasks are released, what they did stays in the
@@ -44,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { supabase, headers } = await requireUser(request);
-  const raw = formObject(await request.formData());
+  const raw = formObject(await readForm(request));
   const reply = (errors: FormErrors, status: number) => data({ errors, confirm: raw.confirm ?? "" }, { status, headers });
   const submission = DeleteSchema.safeParse(raw);
   if (!submission.success) return reply(submission.error.flatten() as FormErrors, 400);

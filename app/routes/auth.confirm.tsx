@@ -6,6 +6,7 @@ import { startRecovery } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { safeRedirect } from "~/safe-redirect";
 import { createSupabaseServerClient } from "~/supabase.server";
+import { readForm } from "~/validation";
 
 // The page every emailed auth link opens (Supabase's SSR pattern: our URL with token_hash and
 // type). A `code` (PKCE) is accepted too, for Supabase's default email templates.
@@ -41,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const fields = Object.fromEntries(await request.formData());
+  const fields = Object.fromEntries(await readForm(request));
   const parsed = ConfirmSchema.safeParse(fields);
   const recovery = isRecovery(fields);
   if (!parsed.success) return data({ expired: true, recovery }, { status: 400 });

@@ -7,14 +7,14 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EmailField, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
 import { createSupabaseServerClient } from "~/supabase.server";
-import { EmailSchema, formObject } from "~/validation";
+import { EmailSchema, formObject, readForm } from "~/validation";
 
 const ForgotPasswordSchema = z.object({ email: EmailSchema });
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Circle" }];
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = { email: String(formData.get("email") ?? "") };
   const submission = ForgotPasswordSchema.safeParse(formObject(formData));
   if (!submission.success) {

@@ -6,7 +6,7 @@ import { endRecovery, fieldError, formError, hasRecovery, isServiceError } from 
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrorSummary } from "~/components/forms";
 import { getOptionalUser } from "~/supabase.server";
-import { formObject, NewPasswordSchema } from "~/validation";
+import { formObject, NewPasswordSchema, readForm } from "~/validation";
 
 const ResetPasswordSchema = z
   .object({
@@ -37,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const recovery = await requireRecovery(request);
   if (!recovery) return formError("This password reset link has expired. Please ask for a new one.", {}, { status: 403 });
 
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = ResetPasswordSchema.safeParse(formObject(formData));
   if (!submission.success) {
     return data({ errors: submission.error.flatten(), values: {} }, { status: 400 });

@@ -15,7 +15,7 @@ import { EmailField, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
 import { createSupabaseServerClient } from "~/supabase.server";
-import { EmailSchema, formObject, RedirectToSchema } from "~/validation";
+import { EmailSchema, formObject, readForm, RedirectToSchema } from "~/validation";
 
 const SignInLinkSchema = z.object({
   email: EmailSchema,
@@ -27,7 +27,7 @@ export const meta: MetaFunction = () => [{ title: "Email me a sign-in link · Ci
 export const loader = anonymousOnlyLoader;
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = { email: String(formData.get("email") ?? "") };
   const submission = SignInLinkSchema.safeParse(formObject(formData));
   if (!submission.success) {

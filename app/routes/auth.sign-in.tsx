@@ -8,7 +8,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
 import { createSupabaseServerClient } from "~/supabase.server";
-import { EmailSchema, formObject, PasswordSchema, RedirectToSchema } from "~/validation";
+import { EmailSchema, formObject, PasswordSchema, readForm, RedirectToSchema } from "~/validation";
 
 const SignInSchema = z.object({
   email: EmailSchema,
@@ -21,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Circle" }];
 export const loader = anonymousOnlyLoader;
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = { email: String(formData.get("email") ?? "") };
   const submission = SignInSchema.safeParse(formObject(formData));
   if (!submission.success) {

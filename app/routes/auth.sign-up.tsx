@@ -8,13 +8,7 @@ import { EmailField, Field, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
 import { safeRedirect } from "~/safe-redirect";
 import { createSupabaseServerClient } from "~/supabase.server";
-import {
-  DisplayNameSchema,
-  EmailSchema,
-  formObject,
-  NewPasswordSchema,
-  RedirectToSchema,
-} from "~/validation";
+import { DisplayNameSchema, EmailSchema, formObject, NewPasswordSchema, readForm, RedirectToSchema } from "~/validation";
 
 const SignUpSchema = z.object({
   displayName: DisplayNameSchema,
@@ -28,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: "Create an account · Circle" 
 export const loader = anonymousOnlyLoader;
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = {
     displayName: String(formData.get("displayName") ?? ""),
     email: String(formData.get("email") ?? ""),

@@ -20,6 +20,7 @@ import {
   type CheckInColour,
 } from "~/updates";
 import { failureErrors, getUpdate, loadPeople, reachOutChoices, shareCheckIn } from "~/updates.server";
+import { readForm } from "~/validation";
 
 // The person's check-in: a colour and an optional line, shared as a wellbeing update, and the people
 // they tick asked to reach out (an email each, at once, with nothing about how the person is).
@@ -76,7 +77,7 @@ type Reply = { errors: FormErrors; values: CheckInValues; warning: string | null
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, headers, circle, me } = await requireOwnerAccess(request, params);
-  const fields = formFields(await request.formData());
+  const fields = formFields(await readForm(request));
   const values: CheckInValues = {
     colour: typeof fields.colour === "string" ? fields.colour : undefined,
     note: typeof fields.note === "string" ? fields.note : "",

@@ -8,7 +8,7 @@ import { useCircle } from "~/components/circle-context";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrorSummary, type FormErrors } from "~/components/forms";
 import { failureErrors, outcome } from "~/updates.server";
-import { formObject } from "~/validation";
+import { formObject, readForm } from "~/validation";
 
 // The person's data: download everything as JSON, or delete the circle after typing its name. The
 // RPC checks the name again (and the owner): the page is not the only guard.
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, headers, circle } = await requireOwnerAccess(request, params);
-  const raw = formObject(await request.formData());
+  const raw = formObject(await readForm(request));
   const reply = (errors: FormErrors, status: number) => data({ errors, confirm: raw.confirm ?? "" }, { status, headers });
   const submission = DeleteSchema.safeParse(raw);
   if (!submission.success) return reply(submission.error.flatten() as FormErrors, 400);

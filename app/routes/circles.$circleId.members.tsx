@@ -35,7 +35,7 @@ import {
 import { formatDay } from "~/format";
 import { sendInvitationEmail } from "~/invitation-email.server";
 import { unwrap } from "~/supabase.server";
-import { EmailSchema, formObject } from "~/validation";
+import { EmailSchema, formObject, readForm } from "~/validation";
 
 // Members: the invite form, the invitations sent, who sees what (the owner's grant grid), roles and
 // removal. Every change is an RPC called as the signed-in user; the database refuses what they may
@@ -255,7 +255,7 @@ function formError(message: string): FormErrors {
 export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireCircle(request, params);
   const { supabase, headers, circle } = access;
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const raw: Record<string, string | undefined> = formObject(formData);
   const categories = formData.getAll("categories").map(String);
   const intents: string[] = ActionSchema.options.map((option) => option.shape.intent.value);

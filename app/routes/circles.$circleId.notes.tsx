@@ -13,7 +13,7 @@ import { UpdateText } from "~/components/update-text";
 import { formatMoment } from "~/format";
 import { excerpt, FORMER_MEMBER, NOTE_MAX, NoteBodySchema } from "~/updates";
 import { failureErrors, getUpdate, listNotes, loadPeople, outcome } from "~/updates.server";
-import { formObject } from "~/validation";
+import { formObject, readForm } from "~/validation";
 
 // Notes of encouragement: private notes to the person. The person reads every note sent to them;
 // a member writes them and reads only the ones they sent (RLS). No one else ever sees a note.
@@ -74,7 +74,7 @@ type Reply = { errors: FormErrors; body: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, headers, circle, isOwner, me } = await requireCircle(request, params);
-  const raw = formObject(await request.formData());
+  const raw = formObject(await readForm(request));
   const reply = (errors: FormErrors, status: number) => data<Reply>({ errors, body: raw.body ?? "" }, { status, headers });
   const submission = ActionSchema.safeParse(raw);
   if (!submission.success) return reply(submission.error.flatten() as FormErrors, 400);

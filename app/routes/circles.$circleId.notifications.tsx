@@ -11,7 +11,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormErrorSummary, type FormErrors } from "~/components/forms";
 import { DEFAULT_SCHEDULE, DIGEST_FREQUENCIES, nextDigestAt, type DigestFrequency } from "~/digest/schedule";
 import { unwrap } from "~/supabase.server";
-import { formObject } from "~/validation";
+import { formObject, readForm } from "~/validation";
 
 // A member's email settings for one circle: how often the digest comes (daily, weekly on a chosen day,
 // or off) and at what local hour; for the person and coordinators, the two immediate notices. The
@@ -94,7 +94,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, headers, circle, isOwner } = await requireCircle(request, params);
-  const submission = ActionSchema.safeParse(formObject(await request.formData()));
+  const submission = ActionSchema.safeParse(formObject(await readForm(request)));
   if (!submission.success) {
     return data({ errors: submission.error.flatten() as FormErrors }, { status: 400, headers });
   }

@@ -14,6 +14,7 @@ import { CATEGORIES, CATEGORY_WORDS, categoryList } from "~/consent";
 import { unwrap } from "~/supabase.server";
 import { CategorySchema, formFields, MemberIdsSchema, PLAN_KINDS, PLAN_SECTION_MAX, PlanBodySchema, planSection } from "~/updates";
 import { audienceChoices, failureErrors, loadPeople, outcome } from "~/updates.server";
+import { readForm } from "~/validation";
 
 // Write, edit or remove one section of the support plan (the person only; RLS allows no one else).
 
@@ -71,7 +72,7 @@ type Values = { body: string; category: string; audience: string[] };
 export async function action({ request, params }: ActionFunctionArgs) {
   const { access, kind, existing, choices } = await load(request, params);
   const { supabase, headers, circle } = access;
-  const fields = formFields(await request.formData());
+  const fields = formFields(await readForm(request));
   const plan = `/circles/${circle.id}/plan`;
   const values: Values = {
     body: typeof fields.body === "string" ? fields.body : "",

@@ -9,7 +9,7 @@ import { Notice } from "~/components/choices";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrorSummary, type FormErrors } from "~/components/forms";
 import { TimeZoneSelect } from "~/components/time-zone-select";
-import { formObject } from "~/validation";
+import { formObject, readForm } from "~/validation";
 
 // Circle settings (owner): name, time zone, whether coordinators may invite, and "Take a break".
 // Members: leaving the circle. The RPCs check who is asking; this page only chooses what to offer.
@@ -64,7 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, headers, circle } = await requireCircle(request, params);
-  const raw = formObject(await request.formData());
+  const raw = formObject(await readForm(request));
   const intent = ActionSchema.options.some((o) => o.shape.intent.value === raw.intent) ? (raw.intent as Intent) : null;
   const values = intent === "settings" ? { name: raw.name ?? "", timeZone: raw.timeZone ?? "" } : null;
   const reply = (errors: FormErrors, status: number) => data<Reply>({ intent, errors, values }, { status, headers });

@@ -15,6 +15,7 @@ import { ErrorList } from "~/components/forms";
 import { CalendarActions, TaskActionForms, TaskStateBadges } from "~/components/task-parts";
 import { CATEGORY_WORDS } from "~/consent";
 import appCalendarStyles from "~/styles/calendar.css?url";
+import { readForm } from "~/validation";
 
 // One task with everything the reader may know and do about it: claim, give up a spot, mark done,
 // thank the helpers (the person or a coordinator), cancel it or, for a series, cancel it from here on.
@@ -109,7 +110,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, headers } = await requireCircle(request, params);
   const taskId = TaskIdSchema.safeParse(params.taskId);
   if (!taskId.success) throw notFound(headers);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = ActionSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
     const errors = parsed.error.flatten();

@@ -10,6 +10,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CalendarActions } from "~/components/task-parts";
 import { TaskForm } from "~/components/task-form";
 import appCalendarStyles from "~/styles/calendar.css?url";
+import { readForm } from "~/validation";
 
 // Edit one task (or one occurrence of a series), or a series from this occurrence on.
 
@@ -116,7 +117,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, circle, headers } = access;
   const timeZone = circle.time_zone;
   const now = new Date();
-  const values = taskFormValues(await request.formData());
+  const values = taskFormValues(await readForm(request));
   const parsed = parseTaskForm(values, {
     timeZone,
     today: toLocalDate(now, timeZone),

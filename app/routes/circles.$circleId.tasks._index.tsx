@@ -11,6 +11,7 @@ import { Notice } from "~/components/choices";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CalendarActions, FilterNav, TaskCard } from "~/components/task-parts";
 import appCalendarStyles from "~/styles/calendar.css?url";
+import { readForm } from "~/validation";
 
 // The accessible list of the same tasks as the calendar: by day, with every action (claim, release,
 // mark done) as a plain form that works without JavaScript and by keyboard. Adding a task is a plain
@@ -87,7 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireCircle(request, params);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = TaskIntentSchema.safeParse({ intent: formData.get("intent"), taskId: formData.get("taskId") });
   if (!parsed.success) {
     return data({ taskId: null, error: "Please use the buttons next to a task." }, { status: 400, headers: access.headers });

@@ -11,6 +11,7 @@ import { CalendarActions } from "~/components/task-parts";
 import { formatDay } from "~/format";
 import { unwrap } from "~/supabase.server";
 import appCalendarStyles from "~/styles/calendar.css?url";
+import { readForm } from "~/validation";
 
 // The member's private calendar feed (ICS) of the tasks they claimed: create it, reset it (a new
 // secret address; the old one stops working) or turn it off. Only a hash of the secret is stored, so
@@ -42,7 +43,7 @@ const IntentSchema = z.object({ intent: z.enum(["reset", "delete"]) });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, circle, headers } = await requireCircle(request, params);
-  const parsed = IntentSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = IntentSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ url: null, error: "Please use the buttons on this page." }, { status: 400, headers });
   if (parsed.data.intent === "delete") {
     const result = await callCalendarRpc(supabase, "delete_calendar_feed", { circle_id: circle.id });

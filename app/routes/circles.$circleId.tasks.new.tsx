@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CalendarActions } from "~/components/task-parts";
 import { TaskForm } from "~/components/task-form";
 import appCalendarStyles from "~/styles/calendar.css?url";
+import { readForm } from "~/validation";
 
 // Add a task, or a series of them. A plain form: it works without JavaScript.
 
@@ -42,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, circle, headers } = access;
   const timeZone = circle.time_zone;
   const now = new Date();
-  const values = taskFormValues(await request.formData());
+  const values = taskFormValues(await readForm(request));
   const parsed = parseTaskForm(values, {
     timeZone,
     today: toLocalDate(now, timeZone),

@@ -12,6 +12,7 @@ import { CalendarActions } from "~/components/task-parts";
 import { CATEGORIES, CATEGORY_WORDS, type Category } from "~/consent";
 import { unwrap } from "~/supabase.server";
 import appCalendarStyles from "~/styles/calendar.css?url";
+import { readForm } from "~/validation";
 
 // Offers of help: a member says what they can do and when ("I can bring dinner on Thursday"); the
 // person or a coordinator accepts (it becomes a task already claimed by that member) or declines,
@@ -107,7 +108,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireCalendar(request, params);
   const { supabase, circle, headers } = access;
   const timeZone = circle.time_zone;
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = Object.fromEntries([...formData].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const back = (notice: string) => redirect(`/circles/${circle.id}/tasks/offers?notice=${notice}`, { headers });
 

@@ -17,6 +17,7 @@ import {
   outcome,
   writableCategories,
 } from "~/updates.server";
+import { readForm } from "~/validation";
 
 // Edit or delete an update: the person, any update of their circle; a coordinator, their own draft
 // while it waits for the person. RLS enforces the same; this page only decides what to offer.
@@ -60,7 +61,7 @@ type Reply = { errors: FormErrors; values: UpdateFormValues | null };
 export async function action({ request, params }: ActionFunctionArgs) {
   const { access, update, categories, audience } = await load(request, params);
   const { supabase, headers, circle, isOwner } = access;
-  const fields = formFields(await request.formData());
+  const fields = formFields(await readForm(request));
   const feed = `/circles/${circle.id}/updates`;
 
   if (fields.intent === "delete") {

@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { requireCircle } from "~/circles.server";
 import { safeRedirect } from "~/safe-redirect";
 import { outcome } from "~/updates.server";
-import { formObject } from "~/validation";
+import { formObject, readForm } from "~/validation";
 
 // Send or withdraw support on an update (a form on every update card), then back to where it was
 // sent from. set_update_support checks that the update is published and visible to the caller, and
@@ -25,7 +25,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, headers, circle } = await requireCircle(request, params);
   const updateId = z.string().uuid().safeParse(params.updateId);
   if (!updateId.success) throw new Response("Not found", { status: 404, headers });
-  const submission = SupportSchema.safeParse(formObject(await request.formData()));
+  const submission = SupportSchema.safeParse(formObject(await readForm(request)));
   if (!submission.success) return data({ error: "That action isn't available here" }, { status: 400, headers });
 
   const result = outcome(

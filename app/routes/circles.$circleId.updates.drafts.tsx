@@ -14,7 +14,7 @@ import { formatMoment } from "~/format";
 import { unwrap } from "~/supabase.server";
 import { FORMER_MEMBER, normaliseText, REVIEW_NOTE_MAX } from "~/updates";
 import { failureErrors, listDrafts, loadPeople, outcome, reviewDraft } from "~/updates.server";
-import { formObject } from "~/validation";
+import { formObject, readForm } from "~/validation";
 
 // Drafts. For the person: the drafts coordinators sent for approval, to approve (publish) or decline
 // with an optional note. For a coordinator: their own drafts, the person's decisions, and the notes
@@ -102,7 +102,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { supabase, headers, circle, isOwner, me } = await requireCircle(request, params);
-  const submission = ActionSchema.safeParse(formObject(await request.formData()));
+  const submission = ActionSchema.safeParse(formObject(await readForm(request)));
   const reply = (errors: FormErrors, status: number, updateId?: string) =>
     data({ errors, updateId: updateId ?? null }, { status, headers });
   if (!submission.success) return reply(submission.error.flatten() as FormErrors, 400);

@@ -9,6 +9,7 @@ import type { FormErrors } from "~/components/forms";
 import { UpdateForm } from "~/components/update-form";
 import { formFields, UpdateFormSchema, type UpdateFormValues } from "~/updates";
 import { audienceChoices, failureErrors, loadPeople, outcome, writableCategories } from "~/updates.server";
+import { readForm } from "~/validation";
 
 // The person posts an update (published at once); a coordinator drafts one for the person to approve,
 // in a category they hold themselves. Supporters have nothing to do here.
@@ -38,7 +39,7 @@ type Reply = { errors: FormErrors; values: UpdateFormValues };
 export async function action({ request, params }: ActionFunctionArgs) {
   const { access, categories, audience } = await load(request, params);
   const { supabase, headers, circle, isOwner } = access;
-  const fields = formFields(await request.formData());
+  const fields = formFields(await readForm(request));
   const values: UpdateFormValues = {
     body: typeof fields.body === "string" ? fields.body : "",
     category: typeof fields.category === "string" ? fields.category : "",

@@ -10,7 +10,7 @@ import { Field, FormErrorSummary, type FormErrors } from "~/components/forms";
 import { TimeZoneSelect } from "~/components/time-zone-select";
 import { ROLE_WORDS, type Role } from "~/consent";
 import { displayNameOf, requireUser, unwrap } from "~/supabase.server";
-import { formObject } from "~/validation";
+import { formObject, readForm } from "~/validation";
 
 const CreateCircleSchema = z.object({
   name: z
@@ -58,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { supabase, headers } = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = { name: String(formData.get("name") ?? ""), timeZone: String(formData.get("timeZone") ?? "") };
   const submission = CreateCircleSchema.safeParse(formObject(formData));
   if (!submission.success) {

@@ -9,6 +9,7 @@ import { FormErrorSummary } from "~/components/forms";
 import { CATEGORIES, CATEGORY_WORDS, categoryList, ROLE_WORDS, sortCategories, type MemberRole } from "~/consent";
 import { formatDay } from "~/format";
 import { getOptionalUser, requireUser } from "~/supabase.server";
+import { readForm } from "~/validation";
 
 // The page an invitation email links to. Anyone holding the link may read who invites them and what
 // would be shared (the database's invitation_preview decides what it tells whom); only the account
@@ -97,7 +98,7 @@ function timeLeft(expires: Date, now = new Date()): string {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = IntentSchema.safeParse({ intent: formData.get("intent") });
   const { user, headers, supabase, token, preview } = await loadPreview(request, params.token);
   if (!submission.success) {

@@ -12,6 +12,7 @@ import {
 } from "~/digest/unsubscribe.server";
 import type { DigestFrequency } from "~/digest/schedule";
 import { unwrap } from "~/supabase.server";
+import { readForm } from "~/validation";
 
 // One-click unsubscribe (RFC 8058) and its page. Mail providers POST `List-Unsubscribe=One-Click` here
 // from their own servers: no cookie, no Origin (security.server.ts exempts this path), so the signed
@@ -104,7 +105,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const who = target(params);
   if (!who) return data({ done: null, error: "This link is not valid." }, { status: 404 });
-  const form = await request.formData();
+  const form = await readForm(request);
   // RFC 8058: the provider's POST body is exactly List-Unsubscribe=One-Click; our own page sends an intent.
   const oneClick = form.get("List-Unsubscribe") === "One-Click";
   const parsed = IntentSchema.safeParse({ intent: oneClick ? "unsubscribe" : form.get("intent") });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { PLAN_KINDS } from "~/updates";
 import { rawRequest, startAppServer, type AppServer } from "../helpers/app-server";
 import { newCircle } from "../helpers/routes";
-import { closeSql, sql } from "../helpers/supabase";
+import { closeSql, must, sql } from "../helpers/supabase";
 
 // The web server (server.ts) attacked over raw HTTP, byte for byte, as a client that does not
 // normalise addresses would send it: the checks must look at the path that Remix routes.
@@ -89,4 +90,105 @@ describe("the Origin check looks at the routed path (issue 10 item 9)", () => {
     expect(res.status).toBe(403);
     expect(await circleName()).toBe("Maria's circle");
   });
+});
+
+describe("malformed bodies are answered 400, never 500 (issue 10 item 11)", () => {
+  const boundary = "----circle-test-boundary";
+  const malformed: Array<[string, string, string]> = [
+    [
+      "a truncated multipart form",
+      `multipart/form-data; boundary=${boundary}`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="intent"\r\n\r\nsettings\r\n--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nRenam`,
+    ],
+    ["multipart without a boundary", "multipart/form-data", "intent=settings&name=x"],
+    ["a urlencoded form sent as JSON", "application/json", JSON.stringify({ intent: "settings", name: "x" })],
+    ["a form with a made-up content type", "application/x-www-form-urlencoded-ish", "intent=settings&name=x"],
+  ];
+  // Every action that reads a form once the caller is known (reset-password first asks for its recovery
+  // cookie and answers 403).
+  const actions = () => [
+    "/auth/sign-in",
+    "/auth/sign-up",
+    "/auth/forgot-password",
+    "/auth/sign-in-link",
+    "/auth/sign-out",
+    "/auth/confirm",
+    "/account/delete",
+    "/circles",
+    `/circles/${owner.circleId}/settings`,
+    `/circles/${owner.circleId}/members`,
+    `/circles/${owner.circleId}/notes`,
+    `/circles/${owner.circleId}/check-in`,
+    `/circles/${owner.circleId}/notifications`,
+    `/circles/${owner.circleId}/data`,
+    `/circles/${owner.circleId}/plan/${PLAN_KINDS[0]}`,
+    `/circles/${owner.circleId}/tasks`,
+    `/circles/${owner.circleId}/tasks/new`,
+    `/circles/${owner.circleId}/tasks/feed`,
+    `/circles/${owner.circleId}/tasks/offers`,
+    `/circles/${owner.circleId}/updates/new`,
+    `/circles/${owner.circleId}/updates/drafts`,
+  ];
+
+  let itemPages: string[] = [];
+  beforeAll(async () => {
+    const soon = Date.now() + 86_400_000;
+    const task = must(
+      await owner.owner.client
+        .from("tasks")
+        .insert({
+          circle_id: owner.circleId,
+          title: "Pick up prescriptions",
+          kind: "errand",
+          starts_at: new Date(soon).toISOString(),
+          ends_at: new Date(soon + 3_600_000).toISOString(),
+        })
+        .select("id")
+        .single(),
+    );
+    const update = must(
+      await owner.owner.client
+        .from("updates")
+        .insert({ circle_id: owner.circleId, category: "general", body: "A quiet week.", status: "draft" })
+        .select("id")
+        .single(),
+    );
+    itemPages = [
+      `/circles/${owner.circleId}/tasks/${task.id}`,
+      `/circles/${owner.circleId}/tasks/${task.id}/edit`,
+      `/circles/${owner.circleId}/updates/${update.id}/edit`,
+    ];
+  });
+
+  test.each(malformed)("%s, with a session and our Origin, to every action", async (_what, contentType, body) => {
+    const answers: string[] = [];
+    const targets = [...actions(), ...itemPages];
+    for (const target of targets) {
+      const res = await rawRequest(
+        server.port,
+        [
+          `POST ${target} HTTP/1.1`,
+          `Host: localhost:${server.port}`,
+          `Origin: ${server.origin}`,
+          `Cookie: ${owner.cookie}`,
+          `Content-Type: ${contentType}`,
+        ].join("\r\n"),
+        body,
+      );
+      answers.push(`${res.status} ${target}`);
+      if (res.status === 400) expect(res.body, target).toContain("The form could not be read");
+    }
+    expect(answers).toEqual(targets.map((target) => `400 ${target}`));
+    expect(await circleName()).toBe("Maria's circle");
+  });
+});
+
+test("every action reads its form through readForm (a new action cannot bring the 500 back)", async () => {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const dir = new URL("../../app/routes/", import.meta.url);
+  const direct: string[] = [];
+  for (const file of await readdir(dir)) {
+    if ((await readFile(new URL(file, dir), "utf8")).includes(".formData()")) direct.push(file);
+  }
+  expect(direct).toEqual([]);
 });
