@@ -14,7 +14,7 @@ import {
 } from "~/digest/content";
 import { emailLinks } from "~/digest/links";
 import { renderDigest, renderNotice, renderReminder, type EmailContext } from "~/digest/render";
-import { createUnsubscribeToken, type UnsubscribePurpose } from "~/digest/unsubscribe.server";
+import { unsubscribeTokens, type UnsubscribePurpose } from "~/digest/unsubscribe.server";
 import { appName, MAX_BATCH_SIZE, senderFor, sendEmailBatch, type BatchEmail, type BatchEmailResult } from "~/email.server";
 import { getEnv } from "~/env.server";
 import { unwrap } from "~/supabase.server";
@@ -275,13 +275,16 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     return { ...o, status: "sending" };
   }
 
-  const context = (circleId: string, userId: string | null, purpose: UnsubscribePurpose | null): EmailContext => ({
+  /** `unsubscribeToken`: from unsubscribeTokens, asked for once per page of emails. */
+  const context = (unsubscribeToken: string | null): EmailContext => ({
     appUrl: env.APP_URL,
     appName: name,
     now: clock(),
-    unsubscribeUrl:
-      userId && purpose ? emailLinks.unsubscribe(env.APP_URL, createUnsubscribeToken({ userId, circleId, purpose })) : undefined,
+    unsubscribeUrl: unsubscribeToken ? emailLinks.unsubscribe(env.APP_URL, unsubscribeToken) : undefined,
   });
+  // A helper's notices are about their own promise, like reminders: they cannot be turned off.
+  const noticePurpose = (event: NoticeEvent): UnsubscribePurpose | null =>
+    event.kind === "claimed" || event.kind === "released" ? event.kind : null;
 
   // 1. Recover ----------------------------------------------------------------------------------------
   if (phases.has("recover") && !dryRun) {
@@ -318,7 +321,20 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         .parse(await rpc("email_job_notices", { p_now: clock().toISOString(), p_after: after, p_limit: 200, p_circle_ids: circleIds }));
       if (page.length === 0) break;
       after = page[page.length - 1].event_id;
-      const claimables = page.flatMap((event) => event.recipients.map((recipient) => outgoing(noticeEmail(event, recipient))));
+      const tokenFor = await unsubscribeTokens(
+        db,
+        page.flatMap((event) => {
+          const purpose = noticePurpose(event);
+          return purpose ? event.recipients.map((recipient) => ({ memberId: recipient.member_id, purpose })) : [];
+        }),
+        clock(),
+      );
+      const claimables = page.flatMap((event) =>
+        event.recipients.map((recipient) => {
+          const purpose = noticePurpose(event);
+          return outgoing(noticeEmail(event, recipient, purpose ? tokenFor(recipient.member_id, purpose) : null));
+        }),
+      );
       report.notices.considered += claimables.length;
       await deliver(claimables);
       if (!dryRun) await rpc("email_job_events_done", { p_now: clock().toISOString(), p_ids: page.map((event) => event.event_id) });
@@ -326,12 +342,10 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     }
   }
 
-  function noticeEmail(event: NoticeEvent, recipient: NoticeEvent["recipients"][number]): Outgoing {
+  function noticeEmail(event: NoticeEvent, recipient: NoticeEvent["recipients"][number], unsubscribeToken: string | null): Outgoing {
     const kind: DeliveryKind = `task_${event.kind}`;
     const period = String(event.event_id);
-    // A helper's notices are about their own promise, like reminders: they cannot be turned off.
-    const purpose = event.kind === "claimed" || event.kind === "released" ? event.kind : null;
-    const ctx = context(event.circle_id, recipient.user_id, purpose);
+    const ctx = context(unsubscribeToken);
     const rendered = renderNotice(event, recipient.name, ctx);
     const key = deliveryKey(kind, event.circle_id, recipient.member_id, period);
     return {
@@ -373,7 +387,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
   }
 
   function reminderEmail(reminder: ReminderContent): Outgoing {
-    const rendered = renderReminder(reminder, context(reminder.circle_id, null, null));
+    const rendered = renderReminder(reminder, context(null));
     const key = deliveryKey("reminder", reminder.circle_id, reminder.member_id, reminder.claim_id);
     return {
       kind: "reminder",
@@ -445,6 +459,11 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
       const last = contents[contents.length - 1].member_id;
       next = contents.length === asked && !outOfTime() ? fetchPage(last) : null;
       const claimables: Claimable[] = [];
+      const tokenFor = await unsubscribeTokens(
+        db,
+        contents.filter(digestHasNews).map((content) => ({ memberId: content.member_id, purpose: "digest" as const })),
+        now,
+      );
       for (const content of contents) {
         report.digests.considered++;
         if (!digestHasNews(content)) {
@@ -461,14 +480,14 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
           });
           continue;
         }
-        claimables.push(outgoing(digestEmail(content, now)));
+        claimables.push(outgoing(digestEmail(content, now, tokenFor(content.member_id, "digest"))));
       }
       await sendingTurn(() => (failed ? Promise.resolve() : deliver(claimables)));
     }
   }
 
-  function digestEmail(content: DigestContent, now: Date): Outgoing {
-    const ctx = context(content.circle_id, content.user_id, "digest");
+  function digestEmail(content: DigestContent, now: Date, unsubscribeToken: string): Outgoing {
+    const ctx = context(unsubscribeToken);
     const rendered = renderDigest(content, ctx);
     const key = deliveryKey("digest", content.circle_id, content.member_id, content.period);
     return {

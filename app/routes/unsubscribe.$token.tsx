@@ -1,27 +1,25 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import {
-  clientActingAs,
-  verifyUnsubscribeToken,
+  applyUnsubscribe,
+  peekUnsubscribe,
   type UnsubscribePurpose,
-  type UnsubscribeTarget,
+  type UnsubscribeState,
 } from "~/digest/unsubscribe.server";
-import type { DigestFrequency } from "~/digest/schedule";
-import { unwrap } from "~/supabase.server";
 import { readForm } from "~/validation";
 
 // One-click unsubscribe (RFC 8058) and its page. Mail providers POST `List-Unsubscribe=One-Click` here
-// from their own servers: no cookie, no Origin (security.server.ts exempts this path), so the signed
-// token is the only authority, and it allows exactly one thing: turning off the email it names. The
-// GET only shows a page (link scanners fetch links; a GET never changes anything), with a button to
-// unsubscribe or, once off, to turn it back on. Changes are made as the member themselves, through
-// set_email_preferences and row-level security (see unsubscribe.server.ts).
+// from their own servers: no cookie, their own Origin or none (server.ts exempts this route from the
+// Origin check and keeps their Origin from Remix), so the token is the only authority, and it allows
+// exactly one thing: stopping the email it names, for 90 days after that email was sent. The database
+// checks it (unsubscribe_peek, unsubscribe_apply); no request acts as the member. The GET only shows a
+// page (link scanners fetch links; a GET never changes anything), with a button to unsubscribe; turning
+// an email back on is for the member, signed in, in the circle's email settings.
 
-const IntentSchema = z.object({ intent: z.enum(["unsubscribe", "resubscribe"]) });
+const IntentSchema = z.object({ intent: z.literal("unsubscribe") });
 
 const WHAT: Record<UnsubscribePurpose, { name: string; offLine: string }> = {
   digest: { name: "the email digest", offLine: "You will no longer get the email digest" },
@@ -32,101 +30,39 @@ const WHAT: Record<UnsubscribePurpose, { name: string; offLine: string }> = {
   },
 };
 
-type Prefs = {
-  digest_frequency: DigestFrequency;
-  frequency_before_off: DigestFrequency | null;
-  notify_claimed: boolean;
-  notify_released: boolean;
-};
-
 export const meta: MetaFunction = () => [
   { title: "Email settings · Circle" },
   { name: "robots", content: "noindex" },
 ];
 
-async function readState(client: SupabaseClient, target: UnsubscribeTarget) {
-  const [circle, prefs] = await Promise.all([
-    client.from("circles").select("name").eq("id", target.circleId).maybeSingle(),
-    client
-      .from("email_preferences")
-      .select("digest_frequency, frequency_before_off, notify_claimed, notify_released")
-      .eq("circle_id", target.circleId)
-      .maybeSingle(),
-  ]);
-  // RLS: a circle the person is no longer in is not returned.
-  const name = unwrap(circle) as { name: string } | null;
-  if (!name) return null;
-  const row = (unwrap(prefs) as Prefs | null) ?? {
-    digest_frequency: "weekly",
-    frequency_before_off: null,
-    notify_claimed: true,
-    notify_released: true,
-  };
-  const on =
-    target.purpose === "digest"
-      ? row.digest_frequency !== "off"
-      : target.purpose === "claimed"
-        ? row.notify_claimed
-        : row.notify_released;
-  return { circleName: name.name, on, restoreTo: row.frequency_before_off ?? "weekly" };
-}
-
-async function setOn(client: SupabaseClient, target: UnsubscribeTarget, on: boolean, restoreTo: DigestFrequency) {
-  const args =
-    target.purpose === "digest"
-      ? { digest_frequency: on ? restoreTo : "off" }
-      : target.purpose === "claimed"
-        ? { notify_claimed: on }
-        : { notify_released: on };
-  const { error } = await client.rpc("set_email_preferences", { circle_id: target.circleId, ...args });
-  // circle_not_found: they left the circle meanwhile, and get nothing from it any more anyway.
-  if (error && error.message !== "circle_not_found") unwrap({ data: null, error });
-}
-
-function target(params: LoaderFunctionArgs["params"]) {
-  return verifyUnsubscribeToken(params.token ?? "");
-}
+const STATUS: Record<UnsubscribeState["status"], number> = { ok: 200, not_member: 200, expired: 410, invalid: 404 };
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const who = target(params);
-  if (!who) return data({ valid: false as const }, { status: 404 });
-  const state = await readState(clientActingAs(who.userId), who);
-  return data({
-    valid: true as const,
-    purpose: who.purpose,
-    circleId: who.circleId,
-    member: state !== null,
-    circleName: state?.circleName ?? null,
-    on: state?.on ?? false,
-    restoreTo: state?.restoreTo ?? "weekly",
-  });
+  const state = await peekUnsubscribe(params.token ?? "");
+  return data({ state, done: false }, { status: STATUS[state.status] });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const who = target(params);
-  if (!who) return data({ done: null, error: "This link is not valid." }, { status: 404 });
   const form = await readForm(request);
   // RFC 8058: the provider's POST body is exactly List-Unsubscribe=One-Click; our own page sends an intent.
   const oneClick = form.get("List-Unsubscribe") === "One-Click";
-  const parsed = IntentSchema.safeParse({ intent: oneClick ? "unsubscribe" : form.get("intent") });
-  if (!parsed.success) return data({ done: null, error: "Choose whether to unsubscribe." }, { status: 400 });
-
-  const client = clientActingAs(who.userId);
-  const state = await readState(client, who);
-  if (state) await setOn(client, who, parsed.data.intent === "resubscribe", state.restoreTo);
-  return data({ done: parsed.data.intent, error: null });
+  if (!oneClick && !IntentSchema.safeParse({ intent: form.get("intent") }).success) {
+    return data({ state: null, done: false, error: "Choose whether to unsubscribe." }, { status: 400 });
+  }
+  const state = await applyUnsubscribe(params.token ?? "");
+  return data({ state, done: state.status === "ok", error: null }, { status: STATUS[state.status] });
 }
 
 export default function Unsubscribe() {
-  const page = useLoaderData<typeof loader>();
+  const { state } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
 
-  if (!page.valid) {
+  if (state.status === "invalid") {
     return (
       <section className="page-narrow">
         <h1>This unsubscribe link is not valid</h1>
-        <p>It may have been copied only in part, or it is from an older email.</p>
+        <p>It may have been copied only in part.</p>
         <p>
           You can change every email we send you from the circle&apos;s email settings, after signing in:{" "}
           <Link to="/circles">go to your circles</Link>.
@@ -135,9 +71,20 @@ export default function Unsubscribe() {
     );
   }
 
-  const what = WHAT[page.purpose];
-  const settings = `/circles/${page.circleId}/notifications`;
-  if (!page.member) {
+  if (state.status === "expired") {
+    const settings = `/circles/${state.circle_id}/notifications`;
+    return (
+      <section className="page-narrow">
+        <h1>This unsubscribe link has expired</h1>
+        <p>Unsubscribe links work for 90 days after the email was sent, and this one is older.</p>
+        <p>
+          You can stop any email from this circle in its <Link to={settings}>email settings</Link> (you sign in first).
+        </p>
+      </section>
+    );
+  }
+
+  if (state.status === "not_member") {
     return (
       <section className="page-narrow">
         <h1>You are no longer in this circle</h1>
@@ -146,25 +93,20 @@ export default function Unsubscribe() {
     );
   }
 
+  const what = WHAT[state.purpose];
+  const settings = `/circles/${state.circle_id}/notifications`;
   return (
     <section className="page-narrow">
-      <h1>Emails from {page.circleName}</h1>
+      <h1>Emails from {state.circle_name}</h1>
       {result?.error ? (
         <p role="alert" className="form-errors">
           {result.error}
         </p>
       ) : null}
-      {page.on ? (
+      {state.on ? (
         <>
-          {result?.done === "resubscribe" ? (
-            <div className="notice" role="status">
-              <p>
-                <strong>Done:</strong> {what.name} from {page.circleName} {page.purpose === "digest" ? "is" : "are"} back on.
-              </p>
-            </div>
-          ) : null}
           <p>
-            Stop {what.name} from <strong>{page.circleName}</strong>?
+            Stop {what.name} from <strong>{state.circle_name}</strong>?
           </p>
           <Form method="post" replace>
             <input type="hidden" name="intent" value="unsubscribe" />
@@ -177,22 +119,21 @@ export default function Unsubscribe() {
         <>
           <div className="notice" role="status">
             <p>
-              <strong>You are unsubscribed.</strong> {what.offLine} from {page.circleName}.
+              <strong>You are unsubscribed.</strong> {what.offLine} from {state.circle_name}.
             </p>
           </div>
-          <p>Changed your mind?</p>
-          <Form method="post" replace>
-            <input type="hidden" name="intent" value="resubscribe" />
-            <button type="submit" className="button button-secondary" disabled={busy}>
-              {page.purpose === "digest" ? `Turn the ${page.restoreTo} digest back on` : "Turn these emails back on"}
-            </button>
-          </Form>
+          <p>
+            Changed your mind? Turn it back on in your <Link to={settings}>email settings</Link> for this circle (you
+            sign in first).
+          </p>
         </>
       )}
-      <p className="muted">
-        Other choices (how often, at what time) are in your <Link to={settings}>email settings</Link> for this circle
-        (sign-in needed).
-      </p>
+      {state.on ? (
+        <p className="muted">
+          Other choices (how often, at what time) are in your <Link to={settings}>email settings</Link> for this circle
+          (sign-in needed).
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -12,7 +12,8 @@ const PER_ROW_COLUMNS = new Set(["category", "audience", "status"]);
 
 // What anon may call, each because a secret token is the credential: the invitation page works before
 // the invitee has an account; a calendar app fetches the member's feed (issue 4) without a session.
-const ANON_FUNCTIONS = ["calendar_feed", "decline_invitation", "invitation_preview"];
+// unsubscribe_*: the signed-out one-click unsubscribe, which checks its token itself (ADR 008).
+const ANON_FUNCTIONS = ["calendar_feed", "decline_invitation", "invitation_preview", "unsubscribe_apply", "unsubscribe_peek"];
 
 describe("schema guards", () => {
   afterAll(closeSql);
