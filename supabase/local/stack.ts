@@ -81,6 +81,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       databaseUrl: postgres.url,
       jwtSecret: LOCAL_JWT_SECRET,
       siteUrl: opts.siteUrl,
+      externalUrl: `http://127.0.0.1:${gatewayPort}/auth/v1`,
       sendEmail: async (email) => void (await mailbox.deliver({ ...email, from: "Supabase Auth <auth@localhost>" })),
     });
     stops.push(auth.stop);

@@ -482,6 +482,7 @@ describe("auth contract: time limits (a service instance on a pinned clock)", ()
       databaseUrl: env("DATABASE_URL"),
       jwtSecret: JWT_SECRET,
       siteUrl: "http://localhost:3999",
+      externalUrl: "http://localhost:3999/auth/v1",
       accessTokenTtlSeconds: 60,
       sendEmail: async (email) => void sent.push(email),
       now: () => clock,

@@ -101,17 +101,6 @@ export function bearerToken(req: http.IncomingMessage): string | null {
   return /^[Bb]earer (\S+)$/.exec(req.headers.authorization ?? "")?.[1] ?? null;
 }
 
-/** Where clients reach this service: from the gateway's X-Forwarded-* headers, else the site URL. */
-export function publicAuthUrl(req: http.IncomingMessage, siteUrl: string): string {
-  const header = (name: string) => {
-    const value = req.headers[name];
-    return (Array.isArray(value) ? value[0] : value)?.split(",")[0].trim() || undefined;
-  };
-  const host = header("x-forwarded-host");
-  const origin = host ? `${header("x-forwarded-proto") ?? "http"}://${host}` : new URL(siteUrl).origin;
-  return origin + (header("x-forwarded-prefix") ?? "/auth/v1");
-}
-
 export function wantsVersionedErrors(req: http.IncomingMessage): boolean {
   const version = req.headers[API_VERSION_HEADER];
   return typeof version === "string" && /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= API_VERSION_2024;

@@ -9,7 +9,6 @@ import {
   ApiError,
   bearerToken,
   errorReply,
-  publicAuthUrl,
   readBody,
   send,
   wantsVersionedErrors,
@@ -32,6 +31,9 @@ export interface AuthServiceOptions {
   databaseUrl: string; // superuser connection string of the local Postgres
   jwtSecret: string; // HS256 secret (same as PostgREST's)
   siteUrl: string; // default redirect target (the app URL), e.g. http://localhost:3000
+  // Where clients reach this service (GoTrue's API_EXTERNAL_URL): every emailed link is built on it,
+  // never on request headers, which an attacker chooses.
+  externalUrl: string; // e.g. http://127.0.0.1:54321/auth/v1
   accessTokenTtlSeconds?: number; // default 3600
   refreshTokenReuseIntervalSeconds?: number; // default 0 (Supabase's default is 10)
   sendEmail: (email: AuthEmail) => Promise<void>; // the stack wires this to the local mailbox
@@ -137,7 +139,7 @@ export async function startAuthService(opts: AuthServiceOptions): Promise<{ port
         query: url.searchParams,
         headers: req.headers,
         params: found.params,
-        authUrl: publicAuthUrl(req, opts.siteUrl),
+        authUrl: opts.externalUrl.replace(/\/+$/, ""),
         body: (o) => readBody(req, o?.optional),
         bearer: () => bearerToken(req),
       };
