@@ -23,6 +23,17 @@ const NOTICES: Record<string, (title: string) => string> = {
   "series-updated": () => "The series is updated from this date on.",
 };
 
+/**
+ * After a series edit or cancel: the occurrences the caller may not see or change (the person moved them
+ * to another category or audience) were left as they are, and the caller is told how many.
+ */
+export function skippedText(skipped: number): string {
+  if (!Number.isInteger(skipped) || skipped <= 0) return "";
+  return skipped === 1
+    ? "One occurrence you can't see was left unchanged."
+    : `${skipped} occurrences you can't see were left unchanged.`;
+}
+
 /** The line shown after a successful action (the notice key travels in the URL after a redirect). */
 export function noticeText(key: string, title = "The task"): string | null {
   return NOTICES[key]?.(title) ?? null;

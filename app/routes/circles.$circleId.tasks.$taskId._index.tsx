@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { describeRule } from "~/calendar/recurrence";
-import { noticeText, runTaskIntent } from "~/calendar/task-actions.server";
+import { noticeText, runTaskIntent, skippedText } from "~/calendar/task-actions.server";
 import { claimersText } from "~/calendar/task-view";
 import { asCalendarTask, callCalendarRpc, isPast, loadStanding, loadTask, memberNames, summarise, TaskIdSchema } from "~/calendar/tasks.server";
 import { formatInZone, toLocalDate, zoneLabel } from "~/calendar/time";
@@ -60,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     notice === "series-updated" && kept > 0
       ? ` ${kept === 1 ? "One occurrence" : `${kept} occurrences`} that someone had claimed or that you had changed on its own kept its day and time; change ${kept === 1 ? "it" : "them"} one by one if needed.`
       : "";
+  const skipped = skippedText(Number(url.searchParams.get("skipped") ?? 0));
   return data(
     {
       circleId: circle.id,
@@ -81,7 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       whoText: claimersText(summary),
       thanks: task.thanks ? { note: task.thanks.note } : null,
       series,
-      notice: notice ? `${noticeText(notice, task.title) ?? ""}${keptText}` || null : null,
+      notice: notice ? [`${noticeText(notice, task.title) ?? ""}${keptText}`, skipped].filter(Boolean).join(" ") || null : null,
     },
     { headers },
   );
@@ -129,12 +130,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return result.ok ? back("cancelled") : fail(result.failure.message, result.failure.status);
   }
   if (form.intent === "cancel-following") {
-    const result = await callCalendarRpc(supabase, "cancel_task_series", {
+    const result = await callCalendarRpc<{ skipped: number }>(supabase, "cancel_task_series", {
       series_id: form.seriesId,
       from_date: form.fromDate,
       note: form.note || null,
     });
-    return result.ok ? back("cancelled") : fail(result.failure.message, result.failure.status);
+    if (!result.ok) return fail(result.failure.message, result.failure.status);
+    return back(result.data.skipped ? `cancelled&skipped=${result.data.skipped}` : "cancelled");
   }
   const result = await runTaskIntent(supabase, {
     intent: form.intent,

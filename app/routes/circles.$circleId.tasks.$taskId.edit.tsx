@@ -145,7 +145,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.repeat) {
     return data({ errors: { formErrors: [], fieldErrors: { repeat: ["Choose how the series repeats"] } }, values }, { status: 400, headers });
   }
-  const result = await callCalendarRpc<{ series_id: string; kept_claimed: number; kept_edited: number }>(supabase, "update_task_series", {
+  const result = await callCalendarRpc<{ series_id: string; kept_claimed: number; kept_edited: number; skipped: number }>(supabase, "update_task_series", {
     series_id: task.series?.id,
     from_date: task.series_date,
     ...parsed.series,
@@ -165,7 +165,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     .maybeSingle();
   const kept = result.data.kept_claimed + result.data.kept_edited;
   const target = next ? `/circles/${circle.id}/tasks/${next.id}` : `/circles/${circle.id}/calendar`;
-  return redirect(`${target}?notice=series-updated${kept ? `&kept=${kept}` : ""}`, { headers });
+  const skipped = result.data.skipped;
+  return redirect(`${target}?notice=series-updated${kept ? `&kept=${kept}` : ""}${skipped ? `&skipped=${skipped}` : ""}`, { headers });
 }
 
 export default function EditTask() {

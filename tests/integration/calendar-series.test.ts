@@ -282,7 +282,7 @@ describe("series RPCs", () => {
       400,
     );
     const result = must(await coord.client.rpc("cancel_task_series", { series_id: series.id, from_date: from, note: "Group moved online" }));
-    expect(result).toEqual({ cancelled: rows.length - 3, had_claims: 1 });
+    expect(result).toEqual({ cancelled: rows.length - 3, had_claims: 1, skipped: 0 });
     const after = await occurrencesOf([series.id]);
     expect(after.slice(0, 3).map((o) => o.status)).toEqual(["scheduled", "scheduled", "scheduled"]);
     expect(new Set(after.slice(3).map((o) => o.status))).toEqual(new Set(["cancelled"]));
