@@ -126,8 +126,10 @@ httpServer.on("error", (error: NodeJS.ErrnoException) => {
   fail(`Server error: ${error.message}`);
 });
 
-httpServer.listen(port, () => {
-  console.info(`Circle is listening on http://localhost:${port} (APP_URL ${env.APP_URL})`);
+// Development listens on loopback only unless HOST says otherwise; production on every interface.
+const host = env.HOST ?? (production ? undefined : "127.0.0.1");
+httpServer.listen(port, host, () => {
+  console.info(`Circle is listening on ${host ?? "every interface"}, port ${port} (APP_URL ${env.APP_URL})`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

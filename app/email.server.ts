@@ -1,6 +1,6 @@
 import { Resend } from "resend";
 import { z } from "zod";
-import { getEnv } from "~/env.server";
+import { getEnv, type Env } from "~/env.server";
 
 export type Email = {
   /** Defaults to EMAIL_FROM; see senderFor() for "<Circle name> via Circle". */
@@ -55,6 +55,7 @@ export async function sendEmail(email: Email): Promise<SendEmailResult> {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
+        ...mailboxAuth(env),
         ...(email.idempotencyKey ? { "Idempotency-Key": email.idempotencyKey } : {}),
       },
       body: JSON.stringify({
@@ -82,7 +83,7 @@ export async function sendEmail(email: Email): Promise<SendEmailResult> {
 const mailboxMessage = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   to: z.union([z.string(), z.array(z.string())]),
-  from: z.string().optional(),
+  from: z.string().nullish(),
   subject: z.string(),
   html: z.string().optional().default(""),
   text: z.string().optional().default(""),
@@ -93,14 +94,19 @@ export type MailboxMessage = z.infer<typeof mailboxMessage>;
 
 /** Messages in the local mailbox, newest first; for `to` only when given. Null without a mailbox. */
 export async function listMailbox(to?: string): Promise<MailboxMessage[] | null> {
-  const { MAILBOX_URL } = getEnv();
-  if (!MAILBOX_URL) return null;
-  const url = new URL(mailboxMessagesUrl(MAILBOX_URL));
+  const env = getEnv();
+  if (!env.MAILBOX_URL) return null;
+  const url = new URL(mailboxMessagesUrl(env.MAILBOX_URL));
   if (to) url.searchParams.set("to", to);
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: mailboxAuth(env) });
   if (!response.ok) throw new EmailError(`The mailbox answered ${response.status}`);
   const body = z.object({ messages: z.array(mailboxMessage) }).parse(await response.json());
   return body.messages;
+}
+
+// The mailbox holds every sign-in link: like the admin API it answers only to the service key.
+function mailboxAuth(env: Env): Record<string, string> {
+  return env.SUPABASE_SERVICE_ROLE_KEY ? { apikey: env.SUPABASE_SERVICE_ROLE_KEY } : {};
 }
 
 function mailboxMessagesUrl(mailboxUrl: string) {

@@ -14,6 +14,13 @@ const schema = z.object({
   RESEND_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   APP_URL: z.string().url(),
   MAILBOX_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  // Set (1) by `npm run dev` when the app runs on the local stack: only then does /dev/mailbox exist.
+  LOCAL_STACK: z.preprocess(
+    emptyToUndefined,
+    z.enum(["1", "0", "true", "false"], { message: "must be 1 or 0" }).default("0").transform((v) => v === "1" || v === "true"),
+  ),
+  // The address the web server listens on: 127.0.0.1 in development unless set, every interface in production.
+  HOST: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   EMAIL_FROM: z.preprocess(emptyToUndefined, z.string().default("Circle <circle@localhost>")),
   // Optional: the bearer token a platform cron sends to POST /cron/digest. Without it that route is off
   // (`npm run digest` still works).
@@ -43,6 +50,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       (issue) => `  - ${issue.path.join(".")}: ${issue.message}`,
     );
     throw new Error(`Invalid environment variables:\n${lines.join("\n")}`);
+  }
+  const misconfigured = settingProblems(result.data);
+  if (misconfigured.length > 0) {
+    throw new Error(`Invalid environment variables:\n${misconfigured.map((line) => `  - ${line}`).join("\n")}`);
   }
   const refused = result.data.NODE_ENV === "production" ? productionProblems(result.data) : [];
   if (refused.length > 0) {
@@ -74,6 +85,14 @@ export const WELL_KNOWN_APP_SECRETS: ReadonlySet<string> = new Set([
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1"]);
 const isLocal = (url: string) => LOCAL_HOSTS.has(new URL(url).hostname);
+
+function settingProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.LOCAL_STACK && !isLocal(env.SUPABASE_URL)) {
+    problems.push("LOCAL_STACK: is set, but SUPABASE_URL is not a local stack (localhost or 127.0.0.1)");
+  }
+  return problems;
+}
 
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];

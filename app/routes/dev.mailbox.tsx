@@ -6,13 +6,14 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { listMailbox } from "~/email.server";
 import { getEnv } from "~/env.server";
 
-// Development only: the emails that the app and the local auth service "sent".
+// On the local stack only (LOCAL_STACK=1, set by `npm run dev`): the emails that the app and the local
+// auth service "sent". Not NODE_ENV: a development server pointed at a real project has no mailbox page.
 const QuerySchema = z.object({ to: z.string().trim().max(254).optional() });
 
 export const meta: MetaFunction = () => [{ title: "Mailbox (development) · Circle" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (getEnv().NODE_ENV === "production") throw new Response("Not found", { status: 404 });
+  if (!getEnv().LOCAL_STACK) throw new Response("Not found", { status: 404 });
   const query = QuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const to = query.to || undefined;
   const messages = await listMailbox(to);
@@ -25,8 +26,8 @@ export default function Mailbox() {
     <section>
       <h1>Mailbox</h1>
       <p>
-        Emails land here when <code>RESEND_API_KEY</code> is empty. This page exists only in
-        development.
+        Emails land here when <code>RESEND_API_KEY</code> is empty. This page exists only when the app
+        runs on the local stack (<code>LOCAL_STACK=1</code>).
       </p>
       <Form method="get" className="form-actions mailbox-filter">
         <div className="field">

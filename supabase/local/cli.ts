@@ -15,11 +15,12 @@ async function main(command: string | undefined) {
     ports: { db: config.DB_PORT, gateway: config.API_PORT },
     siteUrl: `http://localhost:${config.PORT}`,
     seedNewDatabase: true,
+    host: config.HOST,
   });
   console.log(`Applied ${stack.appliedMigrations.length} migration(s)${stack.seeded ? " and the demo seed" : ""}.`);
   if (command === "reset") return stack.stop();
 
-  console.log(`API:      ${stack.url}\nDatabase: ${stack.databaseUrl}\nMailbox:  ${stack.mailboxUrl}/messages`);
+  console.log(`API:      ${stack.url}\nDatabase: ${stack.databaseUrl}\nMailbox:  ${stack.mailboxUrl}/messages (with the service key)`);
   console.log("Press Ctrl-C to stop.");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -14,6 +14,9 @@ const devEnvSchema = z.object({
   API_PORT: port.default(54321),
   DB_PORT: port.default(54322),
   PORT: port.default(3000),
+  // The address the app and the gateway listen on. Loopback by default: the mailbox page and the
+  // well-known local keys must not be reachable from the network unless someone asks for it.
+  HOST: z.string().min(1).default("127.0.0.1"),
   SUPABASE_URL: z.string().url().optional(),
 });
 

@@ -28,7 +28,12 @@ async function main() {
   }
   const local = devAppEnv(config);
   let stack: RunningStack | null = null;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", PORT: String(config.PORT) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "development",
+    PORT: String(config.PORT),
+    HOST: config.HOST,
+  };
   env.APP_URL ??= local.APP_URL;
   env.SESSION_SECRET ??= local.SESSION_SECRET;
 
@@ -41,6 +46,7 @@ async function main() {
       ports: { db: config.DB_PORT, gateway: config.API_PORT },
       siteUrl: env.APP_URL,
       seedNewDatabase: true,
+      host: config.HOST,
       log: process.env.DEBUG_STACK ? console.log : undefined,
     });
     Object.assign(env, {
@@ -49,6 +55,8 @@ async function main() {
       SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
       SUPABASE_JWT_SECRET: stack.jwtSecret,
       MAILBOX_URL: stack.mailboxUrl,
+      // Only on the local stack does the app show its mailbox page (/dev/mailbox).
+      LOCAL_STACK: "1",
     });
   }
 

@@ -1,8 +1,10 @@
+import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { Mailbox } from "./mailbox";
 
 // One port in front of the services, like the Kong gateway of `supabase start`: /rest/v1 to PostgREST,
-// /auth/v1 to the auth service, both behind the `apikey` check; /mailbox/v1 is the local mailbox.
+// /auth/v1 to the auth service, both behind the `apikey` check; /mailbox/v1 is the local mailbox, which
+// holds every sign-in link and invitation, so it answers only to the service key (like the admin API).
 
 const OPEN_AUTH_PATHS = new Set(["/verify", "/callback", "/authorize", "/health"]);
 
@@ -11,7 +13,11 @@ export interface GatewayOptions {
   restPort: number;
   authPort: number;
   apiKeys: string[];
+  /** The only key the mailbox API accepts (apikey header or Authorization: Bearer). */
+  serviceKey: string;
   mailbox: Mailbox;
+  /** The address to listen on; 127.0.0.1 unless told otherwise. */
+  host?: string;
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown) {
@@ -53,7 +59,24 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
 }
 
-async function handleMailbox(req: http.IncomingMessage, res: http.ServerResponse, url: URL, mailbox: Mailbox) {
+function sameSecret(given: string | undefined, expected: string) {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function hasServiceKey(req: http.IncomingMessage, serviceKey: string) {
+  const apikey = req.headers.apikey;
+  const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  return sameSecret(typeof apikey === "string" ? apikey : undefined, serviceKey) || sameSecret(bearer, serviceKey);
+}
+
+async function handleMailbox(req: http.IncomingMessage, res: http.ServerResponse, url: URL, opts: GatewayOptions) {
+  if (!hasServiceKey(req, opts.serviceKey)) {
+    return json(res, 401, { message: "The mailbox needs the service key (apikey or Authorization: Bearer)" });
+  }
+  const { mailbox } = opts;
   if (url.pathname !== "/mailbox/v1/messages") return json(res, 404, { message: "no route" });
   try {
     if (req.method === "GET") {
@@ -73,7 +96,7 @@ async function handleMailbox(req: http.IncomingMessage, res: http.ServerResponse
   }
 }
 
-export function startGateway(opts: GatewayOptions): Promise<{ port: number; stop(): Promise<void> }> {
+export function startGateway(opts: GatewayOptions): Promise<{ port: number; address: string; stop(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://gateway");
     cors(req, res);
@@ -81,7 +104,7 @@ export function startGateway(opts: GatewayOptions): Promise<{ port: number; stop
       res.writeHead(200);
       return res.end();
     }
-    if (url.pathname.startsWith("/mailbox/v1/")) return void handleMailbox(req, res, url, opts.mailbox);
+    if (url.pathname.startsWith("/mailbox/v1/")) return void handleMailbox(req, res, url, opts);
 
     const service = /^\/(rest|auth)\/v1(\/.*)?$/.exec(url.pathname);
     if (!service) return json(res, 404, { message: "no Route matched with those values" });
@@ -98,10 +121,11 @@ export function startGateway(opts: GatewayOptions): Promise<{ port: number; stop
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
+    server.listen(opts.port, opts.host ?? "127.0.0.1", () => {
+      const { port, address } = server.address() as { port: number; address: string };
       resolve({
         port,
+        address,
         stop: () =>
           new Promise<void>((done) => {
             server.close(() => done());

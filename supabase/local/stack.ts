@@ -17,6 +17,8 @@ export interface StackOptions {
   siteUrl: string;
   /** Load supabase/seed.sql when the database is created. */
   seedNewDatabase: boolean;
+  /** Where the gateway listens: 127.0.0.1 unless told otherwise (HOST). The other services always do. */
+  host?: string;
   log?: (line: string) => void;
 }
 
@@ -43,6 +45,12 @@ async function portOrFree(port: number, name: string, envVar: string): Promise<n
     );
   }
   return port;
+}
+
+// A server listening on every interface is reached on loopback; an IPv6 address needs brackets.
+function reachableHost(host = "127.0.0.1") {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
 }
 
 /** Starts Postgres, applies the platform bootstrap and migrations, then PostgREST, auth, mailbox and gateway. */
@@ -91,11 +99,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       restPort: rest.port,
       authPort: auth.port,
       apiKeys: [LOCAL_ANON_KEY, LOCAL_SERVICE_ROLE_KEY],
+      serviceKey: LOCAL_SERVICE_ROLE_KEY,
       mailbox,
+      host: opts.host,
     });
     stops.push(gateway.stop);
 
-    const url = `http://127.0.0.1:${gateway.port}`;
+    const url = `http://${reachableHost(opts.host)}:${gateway.port}`;
     return {
       url,
       anonKey: LOCAL_ANON_KEY,

@@ -11,8 +11,15 @@ export interface MailboxMessage {
   created_at: string;
 }
 
+/** The mailbox API answers only to the service key. */
+export function mailboxHeaders(): Record<string, string> {
+  return { apikey: process.env.SUPABASE_SERVICE_ROLE_KEY! };
+}
+
 export async function listEmails(to: string): Promise<MailboxMessage[]> {
-  const res = await fetch(`${process.env.MAILBOX_URL}/messages?to=${encodeURIComponent(to)}`);
+  const res = await fetch(`${process.env.MAILBOX_URL}/messages?to=${encodeURIComponent(to)}`, {
+    headers: mailboxHeaders(),
+  });
   if (!res.ok) throw new Error(`mailbox answered ${res.status}`);
   return ((await res.json()) as { messages: MailboxMessage[] }).messages;
 }
