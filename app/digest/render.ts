@@ -4,11 +4,14 @@ import { CATEGORY_WORDS } from "~/consent";
 import type { DigestContent, DigestUpdate, EmailTask, NoticeEvent, ReminderContent } from "~/digest/content";
 import { emailLinks } from "~/digest/links";
 import { formatDay } from "~/format";
+import { DETAILS_IN_APP, DETAILS_SENTENCE, keptInApp, taskForOutside } from "~/outside-words";
 
 // The digest, reminder and notice emails: pure functions from what the database allowed for this
 // recipient to a subject, an HTML part and a plain-text part. One column, large type and big buttons,
 // so they read well on a phone; inline styles only (email clients drop <style> and classes); every link
-// points to the app. Nothing here decides what may be shown: the consent rule already has.
+// points to the app. Nothing here decides who may see what: the consent rule already has. What may leave
+// the app at all is ~/outside-words: every task goes through taskForOutside (no title, place or notes of
+// a health or wellbeing task), every update through keptInApp.
 
 export type RenderedEmail = { subject: string; html: string; text: string };
 
@@ -120,9 +123,10 @@ ${opts.footer}
 </html>`;
 }
 
-function taskCard(task: EmailTask & { claimed?: number }, ctx: EmailContext, circleId: string, timeZone: string, claimable: boolean): Part {
+function taskCard(item: EmailTask & { claimed?: number }, ctx: EmailContext, circleId: string, timeZone: string, claimable: boolean): Part {
+  const task = taskForOutside(item);
   const when = taskWhen(task, timeZone);
-  const where = task.location ? ` · ${oneLine(task.location, 100)}` : "";
+  const where = task.location ? ` · ${oneLine(task.location, 100)}` : task.detailsInApp ? ` · ${DETAILS_IN_APP}` : "";
   const link = emailLinks.task(ctx.appUrl, circleId, task.id);
   const claimed = task.claimed ?? 0;
   const status = !claimable ? null : claimed === 0 ? `Unclaimed: ${spotsText(task.slots, 0)}` : spotsText(task.slots, claimed);
@@ -148,7 +152,7 @@ function updateCard(update: DigestUpdate, ctx: EmailContext, circleId: string, t
   const category = CATEGORY_WORDS[update.category].label.toLowerCase();
   const day = remember(`day|${update.published_at}|${timeZone}|${ctx.now.getUTCFullYear()}`, () => formatDay(update.published_at, timeZone, ctx.now));
   const headline = `${oneLine(update.author, 80)} shared ${/^[aeiou]/.test(category) ? "an" : "a"} ${category} update · ${day}`;
-  const private_ = update.category === "health" || update.category === "wellbeing";
+  const private_ = keptInApp(update.category);
   const title = !private_ && update.title ? oneLine(update.title, 200) : null;
   const body = !private_ && update.body ? update.body.trim() : null;
   const link = emailLinks.updates(ctx.appUrl, circleId);
@@ -272,7 +276,8 @@ export function renderDigest(content: DigestContent, ctx: EmailContext): Rendere
 // ---------------------------------------------------------------------------------------------------
 
 export function renderReminder(content: ReminderContent, ctx: EmailContext): RenderedEmail {
-  const { task, time_zone: timeZone, circle_id: circleId } = content;
+  const { time_zone: timeZone, circle_id: circleId } = content;
+  const task = taskForOutside(content.task);
   const when = taskWhen(task, timeZone);
   const subject = oneLine(`Reminder: ${quoted(task.title)} tomorrow`, 150);
   const kicker = `${oneLine(content.circle_name, 80)} · reminder`;
@@ -284,6 +289,7 @@ export function renderReminder(content: ReminderContent, ctx: EmailContext): Ren
     `Tomorrow you are helping with ${quoted(task.title, 200)}.`,
     `When: ${when}`,
     ...(task.location ? [`Where: ${oneLine(task.location, 200)}`] : []),
+    ...(task.detailsInApp ? [DETAILS_SENTENCE] : []),
     others,
     ...(contact ? [contact] : []),
   ];
@@ -313,7 +319,8 @@ export function renderReminder(content: ReminderContent, ctx: EmailContext): Ren
 
 export function renderNotice(event: NoticeEvent, recipientName: string, ctx: EmailContext): RenderedEmail {
   if (event.kind === "cancelled" || event.kind === "rescheduled") return renderHelperNotice(event, recipientName, ctx);
-  const { task, time_zone: timeZone, circle_id: circleId } = event;
+  const { time_zone: timeZone, circle_id: circleId } = event;
+  const task = taskForOutside(event.task);
   const when = taskWhen(task, timeZone);
   const helper = oneLine(event.helper_name, 80);
   const day = formatInZone(new Date(task.starts_at), timeZone, { allDay: true });
@@ -326,6 +333,7 @@ export function renderNotice(event: NoticeEvent, recipientName: string, ctx: Ema
   const lines = claimed
     ? [`${helper} claimed ${quoted(task.title, 200)}.`, `When: ${when}`]
     : [`${helper} can no longer do ${quoted(task.title, 200)}, which starts in less than 48 hours.`, `When: ${when}`, "It needs a helper again."];
+  if (task.detailsInApp) lines.push(DETAILS_SENTENCE);
   const taskLink = emailLinks.task(ctx.appUrl, circleId, task.id);
   const parts: Part[] = [
     [
@@ -355,7 +363,8 @@ export function renderNotice(event: NoticeEvent, recipientName: string, ctx: Ema
 // ---------------------------------------------------------------------------------------------------
 
 function renderHelperNotice(event: NoticeEvent, recipientName: string, ctx: EmailContext): RenderedEmail {
-  const { task, time_zone: timeZone, circle_id: circleId } = event;
+  const { time_zone: timeZone, circle_id: circleId } = event;
+  const task = taskForOutside(event.task);
   const when = taskWhen(task, timeZone);
   const day = formatInZone(new Date(task.starts_at), timeZone, { allDay: true });
   const cancelled = event.kind === "cancelled";
@@ -368,7 +377,9 @@ function renderHelperNotice(event: NoticeEvent, recipientName: string, ctx: Emai
         `New time: ${when}`,
         ...(event.previous_time ? [`Before: ${taskWhen(event.previous_time, timeZone)}`] : []),
       ];
-  const note = cancelled ? event.cancel_note?.trim() || null : null;
+  if (task.detailsInApp) lines.push(DETAILS_SENTENCE);
+  // A cancel note is about the task: for health and wellbeing it stays in the app with the rest.
+  const note = cancelled && !task.detailsInApp ? event.cancel_note?.trim() || null : null;
   const advice = cancelled ? null : "Can't make the new time? Release it in Circle as soon as you can, so someone else can help.";
   const taskLink = emailLinks.task(ctx.appUrl, circleId, task.id);
   const parts: Part[] = [

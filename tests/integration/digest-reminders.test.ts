@@ -136,7 +136,8 @@ describe("immediate notices for the person and coordinators", () => {
     expect(report.notices).toMatchObject({ sent: 5, rejected: 0 });
     expect(emailsTo(circle.owner).map((e) => e.subject).sort()).toEqual([
       expect.stringMatching(/^Sam will help with “Bring dinner” \(\w{3} \d+ \w{3}\)$/),
-      expect.stringMatching(/^Sam will help with “Ride to therapy”/),
+      // A health task: the kind of help, never its title (tests/security/emails-no-health.test.ts).
+      expect.stringMatching(/^Sam will help with “Some help”/),
     ]);
     expect(emailsTo(cora)).toHaveLength(2);
     expect(emailsTo(colm).map((e) => e.subject)).toEqual([expect.stringContaining("Bring dinner")]);
@@ -205,14 +206,14 @@ describe("immediate notices for helpers", () => {
     const toSam = emailsTo(sam);
     expect(toSam.map((e) => e.subject).sort()).toEqual([
       expect.stringMatching(/^“Bring dinner” \(\w{3} \d+ \w{3}\) was cancelled$/),
-      expect.stringMatching(/^“Ride to therapy” \(.+\) was cancelled$/),
+      expect.stringMatching(/^“Some help” \(.+\) was cancelled$/),
     ]);
     const dinnerEmail = toSam.find((e) => e.subject.includes("Bring dinner"))!;
     expect(dinnerEmail.text).toContain("“Bring dinner”, which you claimed, was cancelled: you no longer need to do it.");
     expect(dinnerEmail.text).toContain("A word for the helpers:\n  Maria is <b>in hospital</b> & will call.");
     expect(dinnerEmail.html).toContain("Maria is &lt;b&gt;in hospital&lt;/b&gt; &amp; will call.");
     expect(dinnerEmail.headers?.["List-Unsubscribe"]).toBeUndefined(); // helpers cannot turn these off
-    expect(toSam.find((e) => e.subject.includes("Ride"))!.text).not.toContain("A word for the helpers");
+    expect(toSam.find((e) => e.subject.includes("Some help"))!.text).not.toContain("A word for the helpers");
     expect(emailsTo(cora)).toEqual([]); // she cancelled it herself
     expect(emailsTo(tom)).toEqual([]); // the consent rule: no health grant
     expect(emailsTo(circle.owner)).toEqual([]);
