@@ -106,7 +106,7 @@ export async function listMailbox(to?: string): Promise<MailboxMessage[] | null>
 
 // The mailbox holds every sign-in link: like the admin API it answers only to the service key.
 function mailboxAuth(env: Env): Record<string, string> {
-  return env.SUPABASE_SERVICE_ROLE_KEY ? { apikey: env.SUPABASE_SERVICE_ROLE_KEY } : {};
+  return env.SUPABASE_SECRET_KEY ? { apikey: env.SUPABASE_SECRET_KEY } : {};
 }
 
 function mailboxMessagesUrl(mailboxUrl: string) {

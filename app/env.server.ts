@@ -5,10 +5,11 @@ const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SUPABASE_URL: z.string().url(),
-  SUPABASE_ANON_KEY: z.string().min(1),
+  // The project's publishable key (sb_publishable_..., or a legacy anon JWT key).
+  SUPABASE_PUBLISHABLE_KEY: z.string().min(1),
   // Optional: the web server never needs it. Jobs (digest), seeding and tests require it where
-  // they use it; a request made for a user never does.
-  SUPABASE_SERVICE_ROLE_KEY: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  // they use it; a request made for a user never does. (sb_secret_..., or a legacy service_role JWT key.)
+  SUPABASE_SECRET_KEY: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   SUPABASE_JWT_SECRET: z.string().min(32),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
   RESEND_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
@@ -30,7 +31,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 // Nothing here reaches the browser: the app talks to Supabase only from the server. Should the
-// browser ever need something, expose only SUPABASE_URL and SUPABASE_ANON_KEY, from the root loader.
+// browser ever need something, expose only SUPABASE_URL and SUPABASE_PUBLISHABLE_KEY, from the root loader.
 
 let cached: Env | undefined;
 
@@ -43,8 +44,24 @@ export function getEnv(): Env {
   return cached;
 }
 
+// Supabase's legacy key names, still read (with a notice) when the new name is not set.
+const LEGACY_NAMES = [
+  ["SUPABASE_ANON_KEY", "SUPABASE_PUBLISHABLE_KEY"],
+  ["SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_SECRET_KEY"],
+] as const;
+
+function withLegacyNames(source: Record<string, string | undefined>) {
+  const renamed = { ...source };
+  for (const [legacy, current] of LEGACY_NAMES) {
+    if (renamed[current] || !renamed[legacy]) continue;
+    renamed[current] = renamed[legacy];
+    console.warn(`${legacy} is a legacy name: set ${current} instead (read as ${current} for now).`);
+  }
+  return renamed;
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = schema.safeParse(source);
+  const result = schema.safeParse(withLegacyNames(source));
   if (!result.success) {
     const lines = result.error.issues.map(
       (issue) => `  - ${issue.path.join(".")}: ${issue.message}`,

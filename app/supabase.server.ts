@@ -25,7 +25,7 @@ export function createSupabaseServerClient(request: Request): ServerSupabase {
   const headers = new Headers();
   const secure = new URL(env.APP_URL).protocol === "https:";
 
-  const supabase = createServerClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
+  const supabase = createServerClient(env.SUPABASE_URL, env.SUPABASE_PUBLISHABLE_KEY, {
     cookieOptions: { httpOnly: true, sameSite: "lax", secure, path: "/" },
     cookies: {
       getAll() {

@@ -59,7 +59,7 @@ export type UnsubscribeState = z.infer<typeof UnsubscribeStateSchema>;
 /** Signed out: the public key and nothing else (the database checks the token). */
 function anonClient(): SupabaseClient {
   const env = getEnv();
-  return createClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
+  return createClient(env.SUPABASE_URL, env.SUPABASE_PUBLISHABLE_KEY, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as never },
   });

@@ -8,7 +8,7 @@
  *   npm run digest -- --at 2026-03-09T08:00:00Z   run as if it were that time (tests, catching up)
  *   npm run digest -- --circle <id>     only that circle (repeatable)
  *
- * Reads .env like the server. Needs SUPABASE_SERVICE_ROLE_KEY; sends through Resend when
+ * Reads .env like the server. Needs SUPABASE_SECRET_KEY; sends through Resend when
  * RESEND_API_KEY is set, else to the local mailbox. Without SUPABASE_URL it runs against the stack of
  * `npm run dev` (its well-known local keys). Exits 1 on failure, with the reason.
  */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { LOCAL_ANON_KEY, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from "./keys";
+import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from "./keys";
 import { SUPABASE_DIR } from "./migrate";
 
 export const PROJECT_DIR = path.resolve(SUPABASE_DIR, "..");
@@ -43,8 +43,8 @@ export function devAppEnv(config = readDevConfig()) {
     APP_URL: `http://localhost:${config.PORT}`,
     SESSION_SECRET: "local-dev-session-secret-not-for-production-use",
     SUPABASE_URL: api,
-    SUPABASE_ANON_KEY: LOCAL_ANON_KEY,
-    SUPABASE_SERVICE_ROLE_KEY: LOCAL_SERVICE_ROLE_KEY,
+    SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
+    SUPABASE_SECRET_KEY: LOCAL_SECRET_KEY,
     SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
     MAILBOX_URL: `${api}/mailbox/v1`,
   };

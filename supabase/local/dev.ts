@@ -51,8 +51,8 @@ async function main() {
     });
     Object.assign(env, {
       SUPABASE_URL: stack.url,
-      SUPABASE_ANON_KEY: stack.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+      SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
+      SUPABASE_SECRET_KEY: stack.secretKey,
       SUPABASE_JWT_SECRET: stack.jwtSecret,
       MAILBOX_URL: stack.mailboxUrl,
       // Only on the local stack does the app show its mailbox page (/dev/mailbox).
@@ -83,7 +83,9 @@ async function main() {
     console.log(`
   App:      ${env.APP_URL}
   Mailbox:  ${env.APP_URL}/dev/mailbox
-  API:      ${stack.url}   (Supabase URL; anon and service keys as in .env.example)
+  API:      ${stack.url}   (SUPABASE_URL)
+  Publishable key: ${stack.publishableKey}
+  Secret key:      ${stack.secretKey}   (server only)
   Database: ${stack.databaseUrl}
 ${people.length ? `\n  Demo sign-ins (password: ${DEMO_PASSWORD}):\n${people.join("\n")}\n` : ""}
   Ctrl-C stops everything.`);

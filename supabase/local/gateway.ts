@@ -12,9 +12,14 @@ export interface GatewayOptions {
   port: number;
   restPort: number;
   authPort: number;
-  apiKeys: string[];
-  /** The only key the mailbox API accepts (apikey header or Authorization: Bearer). */
-  serviceKey: string;
+  /**
+   * Each accepted apikey and the JWT sent on for it when the request carries no user token: a legacy
+   * JWT key stands for itself; a publishable or secret key for the anon or service_role JWT, as
+   * Supabase's gateway swaps them (PostgREST and auth only understand JWTs).
+   */
+  apiKeys: Map<string, string>;
+  /** The only keys the mailbox API accepts (apikey header or Authorization: Bearer). */
+  serviceKeys: string[];
   mailbox: Mailbox;
   /** The address to listen on; 127.0.0.1 unless told otherwise. */
   host?: string;
@@ -66,14 +71,16 @@ function sameSecret(given: string | undefined, expected: string) {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function hasServiceKey(req: http.IncomingMessage, serviceKey: string) {
+function hasServiceKey(req: http.IncomingMessage, serviceKeys: string[]) {
   const apikey = req.headers.apikey;
   const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  return sameSecret(typeof apikey === "string" ? apikey : undefined, serviceKey) || sameSecret(bearer, serviceKey);
+  return serviceKeys.some(
+    (key) => sameSecret(typeof apikey === "string" ? apikey : undefined, key) || sameSecret(bearer, key),
+  );
 }
 
 async function handleMailbox(req: http.IncomingMessage, res: http.ServerResponse, url: URL, opts: GatewayOptions) {
-  if (!hasServiceKey(req, opts.serviceKey)) {
+  if (!hasServiceKey(req, opts.serviceKeys)) {
     return json(res, 401, { message: "The mailbox needs the service key (apikey or Authorization: Bearer)" });
   }
   const { mailbox } = opts;
@@ -114,8 +121,13 @@ export function startGateway(opts: GatewayOptions): Promise<{ port: number; addr
     if (!(name === "auth" && OPEN_AUTH_PATHS.has(rest))) {
       const apikey = (req.headers.apikey as string | undefined) ?? url.searchParams.get("apikey");
       if (!apikey) return json(res, 401, { message: "No API key found in request" });
-      if (!opts.apiKeys.includes(apikey)) return json(res, 401, { message: "Invalid API key" });
-      if (!req.headers.authorization) req.headers.authorization = `Bearer ${apikey}`;
+      const roleJwt = opts.apiKeys.get(apikey);
+      if (roleJwt === undefined) {
+        return json(res, 401, { message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." });
+      }
+      // supabase-js sends the key itself as the bearer when no one is signed in.
+      const bearer = req.headers.authorization;
+      if (!bearer || bearer === `Bearer ${apikey}`) req.headers.authorization = `Bearer ${roleJwt}`;
     }
     proxy(req, res, name === "rest" ? opts.restPort : opts.authPort, upstreamPath, opts.port);
   });

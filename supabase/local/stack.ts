@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import { startAuthService } from "./auth/server";
 import { startGateway } from "./gateway";
-import { LOCAL_ANON_KEY, LOCAL_AUTHENTICATOR_PASSWORD, LOCAL_JWT_SECRET, LOCAL_SERVICE_ROLE_KEY } from "./keys";
+import {
+  LOCAL_ANON_KEY,
+  LOCAL_AUTHENTICATOR_PASSWORD,
+  LOCAL_JWT_SECRET,
+  LOCAL_PUBLISHABLE_KEY,
+  LOCAL_SECRET_KEY,
+  LOCAL_SERVICE_ROLE_KEY,
+} from "./keys";
 import { createMailbox } from "./mailbox";
 import { bootstrap, migrate, seed } from "./migrate";
 import { freePort, isPortFree } from "./net";
@@ -24,6 +31,11 @@ export interface StackOptions {
 
 export interface RunningStack {
   url: string;
+  /** sb_publishable_...: acts as anon. */
+  publishableKey: string;
+  /** sb_secret_...: acts as service_role. */
+  secretKey: string;
+  /** The legacy anon and service_role JWT keys, still accepted. */
   anonKey: string;
   serviceRoleKey: string;
   jwtSecret: string;
@@ -98,8 +110,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       port: gatewayPort,
       restPort: rest.port,
       authPort: auth.port,
-      apiKeys: [LOCAL_ANON_KEY, LOCAL_SERVICE_ROLE_KEY],
-      serviceKey: LOCAL_SERVICE_ROLE_KEY,
+      apiKeys: new Map([
+        [LOCAL_PUBLISHABLE_KEY, LOCAL_ANON_KEY],
+        [LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_KEY],
+        [LOCAL_ANON_KEY, LOCAL_ANON_KEY],
+        [LOCAL_SERVICE_ROLE_KEY, LOCAL_SERVICE_ROLE_KEY],
+      ]),
+      serviceKeys: [LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_KEY],
       mailbox,
       host: opts.host,
     });
@@ -108,6 +125,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const url = `http://${reachableHost(opts.host)}:${gateway.port}`;
     return {
       url,
+      publishableKey: LOCAL_PUBLISHABLE_KEY,
+      secretKey: LOCAL_SECRET_KEY,
       anonKey: LOCAL_ANON_KEY,
       serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
       jwtSecret: LOCAL_JWT_SECRET,

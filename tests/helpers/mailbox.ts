@@ -13,7 +13,7 @@ export interface MailboxMessage {
 
 /** The mailbox API answers only to the service key. */
 export function mailboxHeaders(): Record<string, string> {
-  return { apikey: process.env.SUPABASE_SERVICE_ROLE_KEY! };
+  return { apikey: process.env.SUPABASE_SECRET_KEY! };
 }
 
 export async function listEmails(to: string): Promise<MailboxMessage[]> {

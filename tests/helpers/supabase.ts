@@ -25,17 +25,17 @@ function makeClient(key: string, accessToken?: string): SupabaseClient {
 
 /** Bypasses RLS: for arranging test data, never for asserting what a user may see. */
 export function serviceClient(): SupabaseClient {
-  return makeClient(env("SUPABASE_SERVICE_ROLE_KEY"));
+  return makeClient(env("SUPABASE_SECRET_KEY"));
 }
 
 /** Signed out: the anon key and nothing else. */
 export function anonClient(): SupabaseClient {
-  return makeClient(env("SUPABASE_ANON_KEY"));
+  return makeClient(env("SUPABASE_PUBLISHABLE_KEY"));
 }
 
 /** A client that sends `accessToken` (a user's JWT) with every request. */
 export function clientWithToken(accessToken: string): SupabaseClient {
-  return makeClient(env("SUPABASE_ANON_KEY"), accessToken);
+  return makeClient(env("SUPABASE_PUBLISHABLE_KEY"), accessToken);
 }
 
 export const PASSWORD = "correct horse battery staple";

@@ -15,11 +15,11 @@ const env = (name: string) => {
   return value;
 };
 const SUPABASE_URL = env("SUPABASE_URL");
-const ANON_KEY = env("SUPABASE_ANON_KEY");
-const SERVICE_ROLE_KEY = env("SUPABASE_SERVICE_ROLE_KEY");
+const PUBLISHABLE_KEY = env("SUPABASE_PUBLISHABLE_KEY");
+const SECRET_KEY = env("SUPABASE_SECRET_KEY");
 const JWT_SECRET = env("SUPABASE_JWT_SECRET");
 
-function client(key = ANON_KEY, opts: { flowType?: "implicit" | "pkce"; bearer?: string } = {}): SupabaseClient {
+function client(key = PUBLISHABLE_KEY, opts: { flowType?: "implicit" | "pkce"; bearer?: string } = {}): SupabaseClient {
   return createClient(SUPABASE_URL, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false, flowType: opts.flowType },
     global: opts.bearer ? { headers: { Authorization: `Bearer ${opts.bearer}` } } : undefined,
@@ -51,7 +51,7 @@ async function confirmLinkIn(to: string, subject: RegExp) {
 
 async function rawAuth(path: string, init: RequestInit & { versioned?: boolean } = {}) {
   const headers = new Headers(init.headers);
-  headers.set("apikey", ANON_KEY);
+  headers.set("apikey", PUBLISHABLE_KEY);
   if (!headers.has("content-type")) headers.set("content-type", "application/json");
   if (init.versioned !== false) headers.set("x-supabase-api-version", "2024-01-01");
   return fetch(`${SUPABASE_URL}/auth/v1${path}`, { ...init, headers, redirect: "manual" });
@@ -301,7 +301,7 @@ describe("auth contract: emailed links and codes", () => {
 
   it("completes a PKCE magic link with the auth code, or with the prefixed token hash", async () => {
     const { email, user } = await signUp();
-    const browser = client(ANON_KEY, { flowType: "pkce" });
+    const browser = client(PUBLISHABLE_KEY, { flowType: "pkce" });
     await browser.auth.signInWithOtp({ email });
     const { message } = await confirmLinkIn(email, /magic link/i);
     const viaVerify = await fetch(linkIn(message.text, "/auth/v1/verify"), { redirect: "manual" });
@@ -311,7 +311,7 @@ describe("auth contract: emailed links and codes", () => {
     expect(exchanged.error).toBeNull();
     expect(exchanged.data.user?.id).toBe(user.id);
 
-    await client(ANON_KEY, { flowType: "pkce" }).auth.signInWithOtp({ email });
+    await client(PUBLISHABLE_KEY, { flowType: "pkce" }).auth.signInWithOtp({ email });
     const { tokenHash } = await confirmLinkIn(email, /magic link/i);
     expect(tokenHash).toMatch(/^pkce_/);
     const verified = await client().auth.verifyOtp({ token_hash: tokenHash, type: "magiclink" });
@@ -391,7 +391,7 @@ describe("auth contract: tokens seen by PostgREST", () => {
       .setExpirationTime(now - 3600)
       .sign(new TextEncoder().encode(JWT_SECRET));
     const res = await fetch(`${SUPABASE_URL}/rest/v1/`, {
-      headers: { apikey: ANON_KEY, authorization: `Bearer ${expired}` },
+      headers: { apikey: PUBLISHABLE_KEY, authorization: `Bearer ${expired}` },
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: "PGRST301", message: "JWT expired" });
@@ -403,7 +403,7 @@ describe("auth contract: tokens seen by PostgREST", () => {
   it("accepts the service's access tokens", async () => {
     const { session } = await signUp();
     const res = await fetch(`${SUPABASE_URL}/rest/v1/`, {
-      headers: { apikey: ANON_KEY, authorization: `Bearer ${session.access_token}` },
+      headers: { apikey: PUBLISHABLE_KEY, authorization: `Bearer ${session.access_token}` },
     });
     expect(res.status).toBe(200);
   });
@@ -411,7 +411,7 @@ describe("auth contract: tokens seen by PostgREST", () => {
 
 describe("auth contract: admin API", () => {
   it("creates, finds, updates and deletes users with the service-role key", async () => {
-    const admin = client(SERVICE_ROLE_KEY).auth.admin;
+    const admin = client(SECRET_KEY).auth.admin;
     const email = newEmail("admin-made");
     const created = await admin.createUser({
       email,
@@ -452,13 +452,13 @@ describe("auth contract: admin API", () => {
     expect(anon.error).toMatchObject({ status: 403, code: "not_admin", message: "User not allowed" });
 
     const { session, user } = await signUp();
-    const asUser = await client(ANON_KEY, { bearer: session.access_token }).auth.admin.deleteUser(user.id);
+    const asUser = await client(PUBLISHABLE_KEY, { bearer: session.access_token }).auth.admin.deleteUser(user.id);
     expect(asUser.error).toMatchObject({ status: 403, code: "not_admin" });
   });
 
   it("generates a magic link whose hashed token signs in", async () => {
     const { email, user } = await signUp();
-    const { data, error } = await client(SERVICE_ROLE_KEY).auth.admin.generateLink({ type: "magiclink", email });
+    const { data, error } = await client(SECRET_KEY).auth.admin.generateLink({ type: "magiclink", email });
     expect(error).toBeNull();
     expect(data.properties).toMatchObject({
       verification_type: "magiclink",

@@ -428,7 +428,7 @@ describe("session guard and sign out", () => {
       const { session } = await realSession();
       const result = await run(
         guard,
-        get("/circles", cookieOf({ ...session, access_token: process.env.SUPABASE_ANON_KEY!, refresh_token: "none" })),
+        get("/circles", cookieOf({ ...session, access_token: process.env.SUPABASE_LEGACY_ANON_KEY!, refresh_token: "none" })),
       );
       expect(result.status).toBe(302);
     });

@@ -19,7 +19,7 @@ function postWithHeaders(path: string, headers: Record<string, string>, body: un
         path,
         headers: {
           ...headers,
-          apikey: env("SUPABASE_ANON_KEY"),
+          apikey: env("SUPABASE_PUBLISHABLE_KEY"),
           "content-type": "application/json",
           "content-length": Buffer.byteLength(payload),
         },

@@ -13,7 +13,7 @@ import { appUrl, context, run } from "../helpers/routes";
 
 const gateway = () => new URL(process.env.SUPABASE_URL!);
 const mailboxPath = () => `${new URL(process.env.MAILBOX_URL!).pathname}/messages`;
-const serviceKey = () => process.env.SUPABASE_SERVICE_ROLE_KEY!;
+const serviceKey = () => process.env.SUPABASE_SECRET_KEY!;
 
 function mailboxRequest(method: string, path: string, headers: string[] = [], body = "") {
   const head = [`${method} ${path} HTTP/1.1`, `Host: ${gateway().host}`, ...headers].join("\r\n");
@@ -45,8 +45,9 @@ describe("the mailbox API needs the service key", () => {
       [],
       ["apikey: wrong-key"],
       ["Authorization: Bearer wrong-key"],
-      [`apikey: ${process.env.SUPABASE_ANON_KEY}`],
-      [`Authorization: Bearer ${process.env.SUPABASE_ANON_KEY}`],
+      [`apikey: ${process.env.SUPABASE_PUBLISHABLE_KEY}`],
+      [`Authorization: Bearer ${process.env.SUPABASE_PUBLISHABLE_KEY}`],
+      [`apikey: ${process.env.SUPABASE_LEGACY_ANON_KEY}`],
       [`apikey: ${serviceKey()}x`],
     ];
     for (const headers of reads) {
@@ -59,7 +60,7 @@ describe("the mailbox API needs the service key", () => {
   test("delivering or emptying without the service key is 401 and changes nothing", async () => {
     const post = await mailboxRequest("POST", mailboxPath(), ["Content-Type: application/json"], email);
     expect(post.status).toBe(401);
-    const remove = await mailboxRequest("DELETE", mailboxPath(), [`apikey: ${process.env.SUPABASE_ANON_KEY}`]);
+    const remove = await mailboxRequest("DELETE", mailboxPath(), [`apikey: ${process.env.SUPABASE_PUBLISHABLE_KEY}`]);
     expect(remove.status).toBe(401);
     expect(await listEmails(to)).toEqual([]);
   });
@@ -125,7 +126,7 @@ describe("the dev servers listen on 127.0.0.1 unless told otherwise", () => {
 
   test("the gateway listens on 127.0.0.1 by default and on HOST when given", async () => {
     const mailbox = {} as Mailbox;
-    const options = { port: 0, restPort: 1, authPort: 1, apiKeys: [], serviceKey: "k", mailbox };
+    const options = { port: 0, restPort: 1, authPort: 1, apiKeys: new Map(), serviceKeys: ["k"], mailbox };
     const loopback = await startGateway(options);
     const everywhere = await startGateway({ ...options, host: "0.0.0.0" });
     try {

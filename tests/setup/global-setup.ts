@@ -24,8 +24,11 @@ export default async function setup() {
 
   Object.assign(process.env, {
     SUPABASE_URL: stack.url,
-    SUPABASE_ANON_KEY: stack.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
+    SUPABASE_SECRET_KEY: stack.secretKey,
+    // The legacy JWT keys, for the tests of what the gateway still accepts.
+    SUPABASE_LEGACY_ANON_KEY: stack.anonKey,
+    SUPABASE_LEGACY_SERVICE_ROLE_KEY: stack.serviceRoleKey,
     SUPABASE_JWT_SECRET: stack.jwtSecret,
     DATABASE_URL: stack.databaseUrl,
     MAILBOX_URL: stack.mailboxUrl,

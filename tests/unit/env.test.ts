@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { parseEnv, WELL_KNOWN_APP_SECRETS, WELL_KNOWN_SUPABASE_SECRETS } from "~/env.server";
 import { devAppEnv } from "../../supabase/local/config";
 import * as localKeys from "../../supabase/local/keys";
@@ -8,8 +8,8 @@ import * as localKeys from "../../supabase/local/keys";
 const valid = {
   NODE_ENV: "test",
   SUPABASE_URL: "http://127.0.0.1:54321",
-  SUPABASE_ANON_KEY: "anon",
-  SUPABASE_SERVICE_ROLE_KEY: "service",
+  SUPABASE_PUBLISHABLE_KEY: "publishable",
+  SUPABASE_SECRET_KEY: "secret",
   SUPABASE_JWT_SECRET: "super-secret-jwt-token-with-at-least-32-characters-long",
   SESSION_SECRET: "a-session-secret-of-at-least-32-chars",
   APP_URL: "http://localhost:3000",
@@ -36,13 +36,33 @@ describe("env", () => {
     expect(message).toMatch(/SUPABASE_URL/);
     expect(message).toMatch(/SESSION_SECRET: must be at least 32 characters/);
     expect(message).toMatch(/APP_URL/);
-    expect(message).not.toMatch(/SUPABASE_ANON_KEY/);
+    expect(message).not.toMatch(/SUPABASE_PUBLISHABLE_KEY/);
   });
 
-  test("the web server does not need the service-role key", () => {
+  test("the web server does not need the secret key", () => {
     const rest: Record<string, string> = { ...valid };
-    delete rest.SUPABASE_SERVICE_ROLE_KEY;
-    expect(parseEnv(rest).SUPABASE_SERVICE_ROLE_KEY).toBeUndefined();
+    delete rest.SUPABASE_SECRET_KEY;
+    expect(parseEnv(rest).SUPABASE_SECRET_KEY).toBeUndefined();
+  });
+
+  test("the legacy key names are still read, with a one-line notice naming the new one", () => {
+    const legacy: Record<string, string> = { ...valid, SUPABASE_ANON_KEY: "anon-jwt", SUPABASE_SERVICE_ROLE_KEY: "service-jwt" };
+    delete legacy.SUPABASE_PUBLISHABLE_KEY;
+    delete legacy.SUPABASE_SECRET_KEY;
+    const notices: string[] = [];
+    const warn = vi.spyOn(console, "warn").mockImplementation((line: string) => void notices.push(line));
+    try {
+      const env = parseEnv(legacy);
+      expect(env.SUPABASE_PUBLISHABLE_KEY).toBe("anon-jwt");
+      expect(env.SUPABASE_SECRET_KEY).toBe("service-jwt");
+    } finally {
+      warn.mockRestore();
+    }
+    expect(notices).toEqual([
+      expect.stringMatching(/^SUPABASE_ANON_KEY is a legacy name: set SUPABASE_PUBLISHABLE_KEY instead/),
+      expect.stringMatching(/^SUPABASE_SERVICE_ROLE_KEY is a legacy name: set SUPABASE_SECRET_KEY instead/),
+    ]);
+    expect(parseEnv({ ...valid, SUPABASE_ANON_KEY: "ignored" }).SUPABASE_PUBLISHABLE_KEY).toBe("publishable");
   });
 });
 
@@ -86,9 +106,9 @@ describe("production (issue 10 items 10c and 12)", () => {
   );
 
   test.each([
-    ["SUPABASE_ANON_KEY", "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH"],
-    ["SUPABASE_SERVICE_ROLE_KEY", "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz"],
-  ])("the CLI's new local key in %s is refused too", (name, value) => {
+    ["SUPABASE_PUBLISHABLE_KEY", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0"],
+    ["SUPABASE_SECRET_KEY", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU"],
+  ])("the CLI's legacy local JWT key in %s is refused too", (name, value) => {
     expect(refusal({ ...hosted, [name]: value })).toMatch(new RegExp(`  - ${name}: is a published example value`));
   });
 
@@ -97,7 +117,7 @@ describe("production (issue 10 items 10c and 12)", () => {
     expect(refusal(local)).toBe("");
     expect(refusal({ ...local, SUPABASE_URL: "http://localhost:54321" })).toBe("");
     expect(refusal({ ...local, SESSION_SECRET: example.SESSION_SECRET })).toMatch(/ {2}- SESSION_SECRET: is a published example value/);
-    expect(refusal({ ...local, SUPABASE_URL: "http://127.0.0.2.nip.io:54321" })).toMatch(/SUPABASE_ANON_KEY/);
+    expect(refusal({ ...local, SUPABASE_URL: "http://127.0.0.2.nip.io:54321" })).toMatch(/SUPABASE_PUBLISHABLE_KEY/);
   });
 
   test("development and tests keep working with the example values", () => {
@@ -118,7 +138,7 @@ describe("production (issue 10 items 10c and 12)", () => {
       expect(known.has(value), value).toBe(true);
     }
     const dev = devAppEnv({ PORT: 3000, API_PORT: 54321 } as Parameters<typeof devAppEnv>[0]);
-    for (const name of ["SESSION_SECRET", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_JWT_SECRET"] as const) {
+    for (const name of ["SESSION_SECRET", "SUPABASE_PUBLISHABLE_KEY", "SUPABASE_SECRET_KEY", "SUPABASE_JWT_SECRET"] as const) {
       expect(known.has(dev[name]), name).toBe(true);
     }
     for (const [name, value] of Object.entries(example)) {
