@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { startAuthService } from "./auth/server";
 import { startGateway } from "./gateway";
 import {
@@ -10,7 +11,7 @@ import {
   LOCAL_SERVICE_ROLE_KEY,
 } from "./keys";
 import { createMailbox } from "./mailbox";
-import { bootstrap, migrate, seed } from "./migrate";
+import { bootstrap, migrate, seed, SUPABASE_DIR } from "./migrate";
 import { freePort, isPortFree } from "./net";
 import { startPostgres } from "./postgres";
 import { startPostgrest } from "./postgrest";
@@ -59,6 +60,22 @@ async function portOrFree(port: number, name: string, envVar: string): Promise<n
   return port;
 }
 
+// Until config.toml is read through one TOML parser (supabase/local/config.ts), the two settings that
+// sign-up needs are read here: `enable_confirmations` of [auth.email] and the confirmation subject.
+function emailConfirmation(): { enableConfirmations: boolean; confirmationSubject?: string } {
+  const toml = readFileSync(path.join(SUPABASE_DIR, "config.toml"), "utf8");
+  const section = (name: string) => {
+    const start = toml.indexOf(`\n[${name}]\n`);
+    if (start < 0) return "";
+    const body = toml.slice(start + name.length + 4);
+    const next = body.search(/^\[/m);
+    return next < 0 ? body : body.slice(0, next);
+  };
+  const enabled = /^enable_confirmations\s*=\s*(true|false)\s*(#.*)?$/m.exec(section("auth.email"))?.[1];
+  const subject = /^subject\s*=\s*"([^"\\]*)"/m.exec(section("auth.email.template.confirmation"))?.[1];
+  return { enableConfirmations: enabled === "true", confirmationSubject: subject };
+}
+
 // A server listening on every interface is reached on loopback; an IPv6 address needs brackets.
 function reachableHost(host = "127.0.0.1") {
   if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
@@ -102,6 +119,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       jwtSecret: LOCAL_JWT_SECRET,
       siteUrl: opts.siteUrl,
       externalUrl: `http://127.0.0.1:${gatewayPort}/auth/v1`,
+      ...emailConfirmation(),
       sendEmail: async (email) => void (await mailbox.deliver({ ...email, from: "Supabase Auth <auth@localhost>" })),
     });
     stops.push(auth.stop);

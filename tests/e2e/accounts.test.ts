@@ -19,6 +19,18 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
+  // Email confirmation is on: no session until the emailed link is opened.
+  await expect.poll(() => page.getByRole("heading", { name: "Check your email" }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByText(email).isVisible()).toBe(true);
+  await checkA11y(page);
+  await screenshot(page, "sign-up-check-email");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(page, "sign-up-check-email-phone");
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.goto(linkIn((await latestEmail(email, { subject: /Confirm your email/ })).text, "/auth/confirm"));
+  await checkA11y(page);
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
   await page.waitForURL((url) => url.pathname === "/circles");
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
   await checkA11y(page);

@@ -10,11 +10,18 @@ import { appUrl, expect, latestEmail, linkIn, screenshot, test } from "./fixture
 const PASSWORD = "a calm and long password";
 const address = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
-async function fillSignUp(page: Page, name: string, email: string) {
+/** Signs up through the form, then confirms the address with the emailed link (no session before). */
+async function fillSignUp(page: Page, name: string, email: string, checkA11y: (page: Page) => Promise<void>) {
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect.poll(() => page.getByRole("heading", { name: "Check your email" }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByText(email).isVisible()).toBe(true);
+  await checkA11y(page);
+  await page.goto(linkIn((await latestEmail(email, { subject: /Confirm your email/ })).text, "/auth/confirm"));
+  await checkA11y(page);
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
 }
 
 async function invite(
@@ -41,7 +48,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   const page = await (await newContext()).newPage();
   await page.goto("/auth/sign-up?redirectTo=%2Fcircles");
   await checkA11y(page);
-  await fillSignUp(page, "Maria", maria);
+  await fillSignUp(page, "Maria", maria, checkA11y);
   await page.waitForURL((url) => url.pathname === "/circles");
   await expect.poll(visible(page, "Start your circle")).toBe(true);
   await checkA11y(page);
@@ -88,7 +95,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   await dadPage.getByRole("link", { name: "Create an account" }).click();
   await dadPage.waitForURL("**/auth/sign-up?redirectTo=*");
   await checkA11y(dadPage);
-  await fillSignUp(dadPage, "Jorge", dad);
+  await fillSignUp(dadPage, "Jorge", dad, checkA11y);
   await dadPage.waitForURL((url) => url.pathname.startsWith("/invitations/"));
   await checkA11y(dadPage);
   await dadPage.getByRole("button", { name: "Accept and join" }).click();
@@ -105,7 +112,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   const momPage = await (await newContext()).newPage();
   await momPage.goto("/auth/sign-up");
   await checkA11y(momPage);
-  await fillSignUp(momPage, "Ana", mom);
+  await fillSignUp(momPage, "Ana", mom, checkA11y);
   await momPage.waitForURL((url) => url.pathname === "/circles");
   await checkA11y(momPage);
   await momPage.getByRole("button", { name: "Sign out" }).click();
@@ -167,7 +174,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   const evePage = await (await newContext()).newPage();
   await evePage.goto("/auth/sign-up");
   await checkA11y(evePage);
-  await fillSignUp(evePage, "Eve", eve);
+  await fillSignUp(evePage, "Eve", eve, checkA11y);
   await evePage.waitForURL((url) => url.pathname === "/circles");
   await checkA11y(evePage);
   await evePage.goto(cousinLink);

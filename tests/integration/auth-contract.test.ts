@@ -30,9 +30,13 @@ function client(key = PUBLISHABLE_KEY, opts: { flowType?: "implicit" | "pkce"; b
 const newEmail = (label = "user") => `${label}-${randomUUID()}@example.test`;
 const PASSWORD = "correct horse battery";
 
+/** Signs up (no session: confirmations are on) and confirms with the emailed link's token hash. */
 async function signUp(email = newEmail()) {
-  const { data, error } = await client().auth.signUp({ email, password: PASSWORD });
+  const { error } = await client().auth.signUp({ email, password: PASSWORD });
   if (error) throw error;
+  const { tokenHash } = await confirmLinkIn(email, /Confirm your email/);
+  const { data, error: verifyError } = await client().auth.verifyOtp({ token_hash: tokenHash, type: "signup" });
+  if (verifyError) throw verifyError;
   return { email, session: data.session!, user: data.user! };
 }
 
@@ -58,13 +62,26 @@ async function rawAuth(path: string, init: RequestInit & { versioned?: boolean }
 }
 
 describe("auth contract: sign-up", () => {
-  it("signs up and returns a session, with Supabase's JWT claims and user shape", async () => {
+  it("signs up with no session and emails a link whose token gives Supabase's JWT claims and user shape", async () => {
     const email = newEmail("Mixed.Case");
-    const { data, error } = await client().auth.signUp({
+    const signedUp = await client().auth.signUp({
       email,
       password: PASSWORD,
-      options: { data: { name: "Ada" } },
+      options: { data: { name: "Ada" }, emailRedirectTo: "http://localhost:3000/auth/confirm?next=%2Finvitations%2Fabc" },
     });
+    expect(signedUp.error).toBeNull();
+    expect(signedUp.data.session).toBeNull();
+    expect(signedUp.data.user).toMatchObject({ email: email.toLowerCase(), role: "authenticated", user_metadata: { name: "Ada" } });
+    expect(signedUp.data.user!.email_confirmed_at).toBeUndefined();
+    expect(signedUp.data.user!.confirmation_sent_at).toEqual(expect.any(String));
+    const refused = await client().auth.signInWithPassword({ email, password: PASSWORD });
+    expect(refused.error).toMatchObject({ status: 400, code: "email_not_confirmed" });
+
+    const { link, tokenHash, type, message } = await confirmLinkIn(email.toLowerCase(), /Confirm your email/);
+    expect(message.subject).toBe("Confirm your email");
+    expect(type).toBe("signup");
+    expect(link.searchParams.get("next")).toBe("/auth/confirm?next=%2Finvitations%2Fabc");
+    const { data, error } = await client().auth.verifyOtp({ token_hash: tokenHash, type: "signup" });
     expect(error).toBeNull();
     const { session, user } = data;
     // supabase-js recomputes expires_in from expires_at and its own clock: 3599 when a second ticks over.
@@ -93,7 +110,7 @@ describe("auth contract: sign-up", () => {
       app_metadata: { provider: "email", providers: ["email"] },
       user_metadata: { name: "Ada" },
       aal: "aal1",
-      amr: [{ method: "password", timestamp: expect.any(Number) }],
+      amr: [{ method: "otp", timestamp: expect.any(Number) }],
       session_id: expect.any(String),
       is_anonymous: false,
     });
@@ -101,11 +118,27 @@ describe("auth contract: sign-up", () => {
     expect(claims.exp! - claims.iat!).toBe(3600);
   });
 
-  it("refuses an address already registered, in any case", async () => {
-    const { email } = await signUp();
+  it("answers an address already registered, in any case, as a new one: an obfuscated user, no session, no email", async () => {
+    const { email, user } = await signUp();
     const { data, error } = await client().auth.signUp({ email: email.toUpperCase(), password: PASSWORD });
+    expect(error).toBeNull();
     expect(data.session).toBeNull();
-    expect(error).toMatchObject({ status: 422, code: "user_already_exists", message: "User already registered" });
+    expect(data.user!.id).not.toBe(user.id);
+    expect(data.user).toMatchObject({ email: email.toLowerCase(), identities: [] });
+    expect(data.user!.email_confirmed_at).toBeUndefined();
+  });
+
+  it("an unconfirmed address signed up again gets its confirmation link again", async () => {
+    const email = newEmail("twice");
+    await client().auth.signUp({ email, password: PASSWORD });
+    const first = await confirmLinkIn(email, /Confirm your email/);
+    const again = await client().auth.signUp({ email, password: PASSWORD });
+    expect(again.error).toBeNull();
+    expect(again.data.session).toBeNull();
+    const second = await confirmLinkIn(email, /Confirm your email/);
+    expect(second.tokenHash).not.toBe(first.tokenHash);
+    expect((await client().auth.verifyOtp({ token_hash: first.tokenHash, type: "signup" })).error).not.toBeNull();
+    expect((await client().auth.verifyOtp({ token_hash: second.tokenHash, type: "signup" })).data.session).not.toBeNull();
   });
 
   it("refuses a weak password and an invalid address", async () => {

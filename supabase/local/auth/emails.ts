@@ -5,7 +5,7 @@ import type { AuthEmail } from "./server";
 // app's /auth/confirm route passes to verifyOtp; the 6-digit code and Supabase's own /verify link
 // (`{{ .ConfirmationURL }}`) follow it.
 
-export type EmailKind = "magiclink" | "recovery" | "email_change";
+export type EmailKind = "signup" | "magiclink" | "recovery" | "email_change";
 
 export interface EmailLinks {
   to: string;
@@ -16,9 +16,17 @@ export interface EmailLinks {
   otp: string;
   /** Public URL of the auth API, for the /verify link. */
   authUrl: string;
+  /** The subject configured for this kind (config.toml's template subject), else Supabase's default. */
+  subject?: string;
 }
 
 const CONTENT: Record<EmailKind, { subject: string; heading: string; intro: string; action: string }> = {
+  signup: {
+    subject: "Confirm Your Signup",
+    heading: "Confirm your signup",
+    intro: "Follow this link to confirm your user:",
+    action: "Confirm your mail",
+  },
   magiclink: {
     subject: "Your Magic Link",
     heading: "Magic Link",
@@ -85,5 +93,5 @@ export function buildEmail(e: EmailLinks): AuthEmail {
       content.action
     }</a></small></p>`,
   ].join("\n");
-  return { to: e.to, subject: content.subject, html, text };
+  return { to: e.to, subject: e.subject ?? content.subject, html, text };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { buildEmail } from "./emails";
 import { ApiError, badRequest, forbidden, notFound, redirectTarget, unprocessable, type Reply, type Req } from "./http";
@@ -23,6 +24,7 @@ import {
   transaction,
   userJson,
   validateEmail,
+  type UserRow,
 } from "./users";
 
 // The public endpoints of the Supabase Auth API that the app uses (paths without /auth/v1), except
@@ -32,6 +34,9 @@ export interface Service {
   pool: pg.Pool;
   tokens: TokenConfig;
   siteUrl: string;
+  /** [auth.email] enable_confirmations: sign-ups get no session until the emailed link is opened. */
+  enableConfirmations: boolean;
+  confirmationSubject?: string;
   sendEmail: (email: AuthEmail) => Promise<void>;
   now: () => Date;
 }
@@ -52,11 +57,11 @@ export async function deliver(s: Service, email: AuthEmail, failure: string) {
 export const health: Handler = async () =>
   ok({ version: "local", name: "GoTrue", description: "GoTrue is a user registration and authentication API" });
 
-export const settings: Handler = async () =>
+export const settings: Handler = async (s) =>
   ok({
     external: { anonymous_users: false, email: true, phone: false },
     disable_signup: false,
-    mailer_autoconfirm: true,
+    mailer_autoconfirm: !s.enableConfirmations,
     phone_autoconfirm: false,
     sms_provider: "",
     saml_enabled: false,
@@ -74,30 +79,74 @@ export const signup: Handler = async (s, r) => {
   if (email && phone) {
     throw badRequest("validation_failed", "Only an email address or phone number should be provided on signup.");
   }
-  // Sign-ups are confirmed at once (as `supabase start` configures), so no PKCE flow is started.
-  validatePkceParams(body.string("code_challenge"), body.string("code_challenge_method"));
+  const [challenge, challengeMethod] = [body.string("code_challenge"), body.string("code_challenge_method")];
+  const pkce = validatePkceParams(challenge, challengeMethod);
   if (phone) throw badRequest("phone_provider_disabled", "Phone signups are disabled");
   const address = validateEmail(email);
   const passwordHash = await hashPassword(password);
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
 
-  return transaction(s.pool, async (db) => {
+  const outcome = await transaction(s.pool, async (db) => {
     const alreadyRegistered = unprocessable("user_already_exists", "User already registered");
-    if (await findUserByEmail(db, address)) throw alreadyRegistered;
     const now = s.now();
-    const id = await insertUser(db, {
-      email: address,
-      passwordHash,
-      userMetadata: data,
-      identityData: data,
-      confirmedAt: now,
-      now,
-    }).catch((error) => {
-      throw error instanceof ApiError && error.code === "email_exists" ? alreadyRegistered : error;
-    });
+    const existing = await findUserByEmail(db, address);
+    if (existing && !s.enableConfirmations) throw alreadyRegistered;
+    // With confirmations on, GoTrue answers an address that has an account as it answers a new one (a
+    // user and no session), so sign-up does not tell who has an account: a confirmed account gets an
+    // obfuscated copy and no email; an unconfirmed one gets its confirmation link again.
+    if (existing?.email_confirmed_at) return { reply: ok(obfuscatedUser(existing, data, now)), email: null };
+    const id =
+      existing?.id ??
+      (await insertUser(db, {
+        email: address,
+        passwordHash,
+        userMetadata: data,
+        identityData: data,
+        confirmedAt: s.enableConfirmations ? null : now,
+        now,
+      }).catch((error) => {
+        throw error instanceof ApiError && error.code === "email_exists" ? alreadyRegistered : error;
+      }));
     const user = (await findUserById(db, id))!;
-    return ok(await issueSession(db, s.tokens, user, "password", r.authUrl));
+    if (!s.enableConfirmations) return { reply: ok(await issueSession(db, s.tokens, user, "password", r.authUrl)), email: null };
+
+    if (pkce) await createFlowState(db, { userId: user.id, method: "email/signup", challenge, challengeMethod, now });
+    const issued = await issueOneTimeToken(db, user, "confirmation_token", address, { pkce, now });
+    const message = buildEmail({
+      to: address,
+      kind: "signup",
+      redirectTo,
+      ...issued,
+      authUrl: r.authUrl,
+      subject: s.confirmationSubject,
+    });
+    return { reply: ok(userJson((await findUserById(db, id))!)), email: message };
   });
+  if (outcome.email) await deliver(s, outcome.email, "Error sending confirmation email");
+  return outcome.reply;
 };
+
+/** GoTrue's sanitizeUser: what sign-up answers for an address that already has a confirmed account. */
+function obfuscatedUser(user: UserRow, data: Record<string, unknown>, now: Date) {
+  const at = now.toISOString();
+  return {
+    ...userJson(user),
+    id: randomUUID(),
+    role: "",
+    email_confirmed_at: undefined,
+    confirmed_at: undefined,
+    last_sign_in_at: undefined,
+    phone: "",
+    confirmation_sent_at: at,
+    created_at: at,
+    updated_at: at,
+    new_email: undefined,
+    email_change_sent_at: undefined,
+    app_metadata: { provider: "email", providers: ["email"] },
+    user_metadata: data,
+    identities: [],
+  };
+}
 
 export const token: Handler = async (s, r) => {
   switch (r.query.get("grant_type")) {

@@ -37,6 +37,9 @@ export interface AuthServiceOptions {
   accessTokenTtlSeconds?: number; // default 3600
   refreshTokenReuseIntervalSeconds?: number; // default 0 (Supabase's default is 10)
   sendEmail: (email: AuthEmail) => Promise<void>; // the stack wires this to the local mailbox
+  // [auth.email] enable_confirmations of config.toml: sign-ups wait for the emailed link. Default off.
+  enableConfirmations?: boolean;
+  confirmationSubject?: string; // [auth.email.template.confirmation] subject
   now?: () => Date; // for tests (optional)
 }
 
@@ -116,6 +119,8 @@ export async function startAuthService(opts: AuthServiceOptions): Promise<{ port
   const service: api.Service = {
     pool,
     siteUrl: opts.siteUrl,
+    enableConfirmations: opts.enableConfirmations ?? false,
+    confirmationSubject: opts.confirmationSubject,
     sendEmail: opts.sendEmail,
     now,
     tokens: {
