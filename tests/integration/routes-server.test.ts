@@ -135,5 +135,5 @@ test("a port already in use stops the server with a clear message", async () => 
   const code = await new Promise<number | null>((resolve) => second.child.once("exit", resolve));
   expect(code).toBe(1);
   expect(second.log()).toContain(`Port ${port} is already in use`);
-  expect(output).toContain(`listening on http://localhost:${port}`);
+  expect(output).toContain(`listening on 127.0.0.1, port ${port}`);
 }, 45_000);
