@@ -92,6 +92,10 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   await expect.poll(visible(dadPage, "Not shared with you:")).toBe(true);
   await checkA11y(dadPage);
   await screenshot(dadPage, "invitation-page");
+  await dadPage.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => dadPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(dadPage, "invitation-page-phone");
+  await dadPage.setViewportSize({ width: 1200, height: 900 });
   await dadPage.getByRole("link", { name: "Create an account" }).click();
   await dadPage.waitForURL("**/auth/sign-up?redirectTo=*");
   await checkA11y(dadPage);
