@@ -13,7 +13,7 @@ import { readForm } from "~/validation";
 const ConfirmSchema = z.union([
   z.object({
     token_hash: z.string().min(1).max(1024),
-    type: z.enum(["magiclink", "email", "recovery", "signup", "invite"]),
+    type: z.enum(["magiclink", "email", "recovery", "signup", "invite", "email_change"]),
     next: z.string().optional(),
   }),
   z.object({
@@ -28,7 +28,9 @@ export const meta: MetaFunction = () => [
   { name: "robots", content: "noindex" },
 ];
 
-type LinkPurpose = "sign-in" | "recovery" | "signup";
+type LinkPurpose = "sign-in" | "recovery" | "signup" | "email-change";
+
+const PURPOSE_OF_TYPE: Partial<Record<string, LinkPurpose>> = { signup: "signup", email_change: "email-change" };
 
 // Opening the link only shows a button: nothing is used up by a GET, because mail scanners and link
 // previews open links before the person does, and a link works once. The button's POST verifies it.
@@ -37,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = ConfirmSchema.safeParse(params);
   const recovery = isRecovery(params);
   if (!parsed.success) return data({ link: null, recovery }, { status: 400 });
-  const purpose: LinkPurpose = recovery ? "recovery" : "type" in parsed.data && parsed.data.type === "signup" ? "signup" : "sign-in";
+  const purpose: LinkPurpose = recovery ? "recovery" : (PURPOSE_OF_TYPE[parsed.data.type ?? ""] ?? "sign-in");
   return data({ link: parsed.data, purpose, recovery });
 }
 
@@ -53,6 +55,10 @@ export async function action({ request }: ActionFunctionArgs) {
     "token_hash" in link
       ? await supabase.auth.verifyOtp({ token_hash: link.token_hash, type: link.type })
       : await supabase.auth.exchangeCodeForSession(link.code);
+  // An email change is confirmed from both addresses: the first link answers without a session.
+  if (!error && !result.user && "token_hash" in link && link.type === "email_change") {
+    return data({ otherAddressNext: true as const }, { headers });
+  }
   if (error || !result.user) return data({ expired: true, recovery }, { status: 400, headers });
 
   if (recovery) {
@@ -85,13 +91,31 @@ const BUTTON: Record<LinkPurpose, { heading: string; text: string; button: strin
   "sign-in": { heading: "Sign in to Circle", text: "Press the button to finish signing in.", button: "Sign in" },
   signup: { heading: "Confirm your email address", text: "Press the button to confirm it and sign in.", button: "Confirm and sign in" },
   recovery: { heading: "Choose a new password", text: "Press the button to continue to your new password.", button: "Continue" },
+  "email-change": {
+    heading: "Confirm your new email address",
+    text: "Press the button to confirm the change. Both your old and your new address need to confirm it.",
+    button: "Confirm the change",
+  },
 };
 
 export default function Confirm() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  if (!page.link || result?.expired) return <ExpiredLink recovery={result?.recovery ?? page.recovery} />;
+  if (result && "otherAddressNext" in result) {
+    return (
+      <div className="auth-card" role="status">
+        <h1>One address confirmed</h1>
+        <p>
+          Now open the link we sent to your other email address. Your address changes once both are
+          confirmed.
+        </p>
+      </div>
+    );
+  }
+  if (!page.link || (result && "expired" in result)) {
+    return <ExpiredLink recovery={result && "recovery" in result ? result.recovery : page.recovery} />;
+  }
   const words = BUTTON[page.purpose];
   return (
     <div className="auth-card">

@@ -20,8 +20,10 @@ const ResetPasswordSchema = z
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Circle" }];
 
-// Only right after opening a password-reset link: a signed-in session alone may not change
-// the password without the current one.
+// The app changes a password only right after a password-reset link. The auth server holds the line
+// for direct API calls: with secure_password_change (config.toml) a session signed in more than 24 hours
+// ago needs the code of a reauthentication email; a sign-in within 24 hours, such as the reset link's
+// own, does not (Supabase Auth's rule).
 async function requireRecovery(request: Request) {
   const session = await getOptionalUser(request);
   if (!session.user || !(await hasRecovery(request, session.user.id))) return null;

@@ -60,9 +60,14 @@ async function portOrFree(port: number, name: string, envVar: string): Promise<n
   return port;
 }
 
-// Until config.toml is read through one TOML parser (supabase/local/config.ts), the two settings that
-// sign-up needs are read here: `enable_confirmations` of [auth.email] and the confirmation subject.
-function emailConfirmation(): { enableConfirmations: boolean; confirmationSubject?: string } {
+// Until config.toml is read through one TOML parser (supabase/local/config.ts), the [auth.email]
+// switches and the confirmation subject are read here.
+function emailConfirmation(): {
+  enableConfirmations: boolean;
+  confirmationSubject?: string;
+  securePasswordChange: boolean;
+  doubleConfirmChanges: boolean;
+} {
   const toml = readFileSync(path.join(SUPABASE_DIR, "config.toml"), "utf8");
   const section = (name: string) => {
     const start = toml.indexOf(`\n[${name}]\n`);
@@ -71,9 +76,15 @@ function emailConfirmation(): { enableConfirmations: boolean; confirmationSubjec
     const next = body.search(/^\[/m);
     return next < 0 ? body : body.slice(0, next);
   };
-  const enabled = /^enable_confirmations\s*=\s*(true|false)\s*(#.*)?$/m.exec(section("auth.email"))?.[1];
+  const flag = (name: string) =>
+    new RegExp(`^${name}\\s*=\\s*(true|false)\\s*(#.*)?$`, "m").exec(section("auth.email"))?.[1] === "true";
   const subject = /^subject\s*=\s*"([^"\\]*)"/m.exec(section("auth.email.template.confirmation"))?.[1];
-  return { enableConfirmations: enabled === "true", confirmationSubject: subject };
+  return {
+    enableConfirmations: flag("enable_confirmations"),
+    confirmationSubject: subject,
+    securePasswordChange: flag("secure_password_change"),
+    doubleConfirmChanges: flag("double_confirm_changes"),
+  };
 }
 
 // A server listening on every interface is reached on loopback; an IPv6 address needs brackets.

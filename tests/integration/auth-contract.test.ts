@@ -397,7 +397,7 @@ describe("auth contract: user updates", () => {
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toMatchObject({ code: "not_admin" });
   });
-  it("changes the email once the link sent to the new address is followed", async () => {
+  it("changes the email once the links sent to both addresses are followed (double_confirm_changes)", async () => {
     const { email } = await signUp();
     const supabase = client();
     await supabase.auth.signInWithPassword({ email, password: PASSWORD });
@@ -406,11 +406,17 @@ describe("auth contract: user updates", () => {
     expect(error).toBeNull();
     expect(data.user).toMatchObject({ email, new_email: next });
 
-    const { tokenHash, type } = await confirmLinkIn(next, /confirm email change/i);
-    expect(type).toBe("email_change");
-    const verified = await client().auth.verifyOtp({ token_hash: tokenHash, type: "email_change" });
-    expect(verified.error).toBeNull();
-    expect(verified.data.user?.email).toBe(next);
+    const toNew = await confirmLinkIn(next, /email change|new email address/i);
+    expect(toNew.type).toBe("email_change");
+    const first = await client().auth.verifyOtp({ token_hash: toNew.tokenHash, type: "email_change" });
+    expect(first.error).toBeNull();
+    expect(first.data).toEqual({ user: null, session: null });
+
+    const toCurrent = await confirmLinkIn(email, /email change|new email address/i);
+    expect(toCurrent.type).toBe("email_change");
+    const second = await client().auth.verifyOtp({ token_hash: toCurrent.tokenHash, type: "email_change" });
+    expect(second.error).toBeNull();
+    expect(second.data.user?.email).toBe(next);
     expect((await client().auth.signInWithPassword({ email: next, password: PASSWORD })).error).toBeNull();
   });
 });

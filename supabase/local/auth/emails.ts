@@ -18,6 +18,8 @@ export interface EmailLinks {
   authUrl: string;
   /** The subject configured for this kind (config.toml's template subject), else Supabase's default. */
   subject?: string;
+  /** Replaces the kind's standard first line (an email change names both addresses). */
+  intro?: string;
 }
 
 const CONTENT: Record<EmailKind, { subject: string; heading: string; intro: string; action: string }> = {
@@ -71,7 +73,7 @@ const escapeHtml = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export function buildEmail(e: EmailLinks): AuthEmail {
-  const content = CONTENT[e.kind];
+  const content = { ...CONTENT[e.kind], ...(e.intro ? { intro: e.intro } : {}) };
   const primary = confirmLink(e.redirectTo, e.hashedToken, e.kind);
   const secondary = verifyLink(e.authUrl, e.hashedToken, e.kind, e.redirectTo);
   const text = [
@@ -94,4 +96,14 @@ export function buildEmail(e: EmailLinks): AuthEmail {
     }</a></small></p>`,
   ].join("\n");
   return { to: e.to, subject: e.subject ?? content.subject, html, text };
+}
+
+/** Supabase's reauthentication email: only the code a password change asks for, no link. */
+export function buildReauthenticationEmail(to: string, otp: string, subject?: string): AuthEmail {
+  return {
+    to,
+    subject: subject ?? "Confirm reauthentication",
+    text: `Enter the code: ${otp}\n`,
+    html: `<h2>Confirm reauthentication</h2>\n<p>Enter the code: ${otp}</p>`,
+  };
 }

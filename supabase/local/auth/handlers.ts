@@ -1,8 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { buildEmail } from "./emails";
+import { buildEmail, buildReauthenticationEmail } from "./emails";
 import { ApiError, badRequest, forbidden, notFound, redirectTarget, unprocessable, type Reply, type Req } from "./http";
-import { clearOneTimeTokens, consumeFlowState, createFlowState, issueOneTimeToken, validatePkceParams } from "./otp";
+import {
+  clearOneTimeTokens,
+  consumeFlowState,
+  createFlowState,
+  issueOneTimeToken,
+  useReauthenticationNonce,
+  validatePkceParams,
+} from "./otp";
 import type { AuthEmail } from "./server";
 import {
   authenticate,
@@ -24,6 +31,7 @@ import {
   transaction,
   userJson,
   validateEmail,
+  type Db,
   type UserRow,
 } from "./users";
 
@@ -37,6 +45,10 @@ export interface Service {
   /** [auth.email] enable_confirmations: sign-ups get no session until the emailed link is opened. */
   enableConfirmations: boolean;
   confirmationSubject?: string;
+  /** [auth.email] secure_password_change: a password change needs a recent sign-in or an emailed code. */
+  securePasswordChange: boolean;
+  /** [auth.email] double_confirm_changes: an email change is confirmed from both addresses. */
+  doubleConfirmChanges: boolean;
   sendEmail: (email: AuthEmail) => Promise<void>;
   now: () => Date;
 }
@@ -203,25 +215,47 @@ export const getUser: Handler = async (s, r) => {
   return ok(userJson(user));
 };
 
-/** PUT /user: password, user_metadata (`data`) or email (confirmed by a link sent to the new address). */
+// Supabase Auth's fixed window: a session signed in within it may change its password without a code.
+const RECENT_SIGN_IN_MS = 24 * 3600 * 1000;
+
+async function signedInRecently(db: Db, sessionId: string | null, now: Date): Promise<boolean> {
+  if (!sessionId) return false;
+  const { rows } = await db.query<{ created_at: Date }>(`select created_at from auth.sessions where id = $1`, [sessionId]);
+  return Boolean(rows[0]) && now.getTime() <= rows[0].created_at.getTime() + RECENT_SIGN_IN_MS;
+}
+
+/**
+ * PUT /user: password, user_metadata (`data`) or email. As in Supabase Auth, with secure_password_change
+ * a session signed in more than 24 hours ago changes the password only with the code of a
+ * reauthentication email (`nonce`); with double_confirm_changes an email change is confirmed by a
+ * link sent to the current address and one sent to the new address.
+ */
 export const updateUser: Handler = async (s, r) => {
   const { user, sessionId } = await authenticate(s.pool, s.tokens, r.bearer());
   const body = await r.body();
   const newEmail = body.string("email") ? validateEmail(body.string("email")) : "";
   const password = body.has("password") ? body.string("password") : undefined;
+  const nonce = body.string("nonce");
   if (password !== undefined) checkPasswordStrength(password);
   // Authorization data lives in app_metadata, which only the service role may change.
   if (body.has("app_metadata")) throw forbidden("not_admin", "Updating app_metadata requires admin privileges");
   if (body.string("phone")) throw badRequest("phone_provider_disabled", "Unsupported phone provider");
   const data = body.object("data");
+  const needsNonce =
+    password !== undefined && s.securePasswordChange && !(await signedInRecently(s.pool, sessionId, s.now()));
+  if (needsNonce && !nonce) throw badRequest("reauthentication_needed", "Password update requires reauthentication");
   if (password !== undefined && (await passwordMatches(user, password))) {
     throw unprocessable("same_password", "New password should be different from the old password.");
   }
   const passwordHash = password !== undefined ? await hashPassword(password) : undefined;
   const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
 
-  const message = await transaction(s.pool, async (db) => {
+  const messages = await transaction(s.pool, async (db) => {
     const now = s.now();
+    if (needsNonce) {
+      const { rows } = await db.query<UserRow>(`select * from auth.users where id = $1 for update`, [user.id]);
+      await useReauthenticationNonce(db, rows[0], nonce, now);
+    }
     if (passwordHash !== undefined) {
       // As Supabase Auth does: pending links stop working and every other session ends.
       await db.query(
@@ -241,7 +275,7 @@ export const updateUser: Handler = async (s, r) => {
         now,
       ]);
     }
-    if (!newEmail || newEmail === user.email) return null;
+    if (!newEmail || newEmail === user.email) return [];
     if (await findUserByEmail(db, newEmail)) {
       throw unprocessable("email_exists", "A user with this email address has already been registered");
     }
@@ -252,11 +286,31 @@ export const updateUser: Handler = async (s, r) => {
       user.id,
       newEmail,
     ]);
-    const issued = await issueOneTimeToken(db, user, "email_change_token_new", newEmail, { pkce, now });
-    return buildEmail({ to: newEmail, kind: "email_change", redirectTo, ...issued, authUrl: r.authUrl });
+    const intro = `Follow this link to confirm the update of your email from ${user.email} to ${newEmail}:`;
+    const email = (to: string, issued: { otp: string; hashedToken: string }) =>
+      buildEmail({ to, kind: "email_change", redirectTo, intro, ...issued, authUrl: r.authUrl });
+    const toNew = email(newEmail, await issueOneTimeToken(db, user, "email_change_token_new", newEmail, { pkce, now }));
+    if (!s.doubleConfirmChanges || !user.email) return [toNew];
+    const toCurrent = await issueOneTimeToken(db, user, "email_change_token_current", user.email, { pkce, now });
+    return [toNew, email(user.email, toCurrent)];
   });
-  if (message) await deliver(s, message, "Error sending email change email");
+  for (const message of messages) await deliver(s, message, "Error sending email change email");
   return ok(userJson((await findUserById(s.pool, user.id))!));
+};
+
+/** GET /reauthenticate: emails the signed-in user a code that a password change then presents as `nonce`. */
+export const reauthenticate: Handler = async (s, r) => {
+  const { user } = await authenticate(s.pool, s.tokens, r.bearer());
+  if (!user.email) {
+    throw badRequest("validation_failed", "Reauthentication requires the user to have an email or a phone number");
+  }
+  if (!user.email_confirmed_at) throw unprocessable("email_not_confirmed", "Please verify your email first.");
+  const message = await transaction(s.pool, async (db) => {
+    const { otp } = await issueOneTimeToken(db, user, "reauthentication_token", user.email!, { pkce: false, now: s.now() });
+    return buildReauthenticationEmail(user.email!, otp);
+  });
+  await deliver(s, message, "Error sending reauthentication email");
+  return ok({});
 };
 
 export const logout: Handler = async (s, r) => {

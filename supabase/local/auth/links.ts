@@ -1,7 +1,8 @@
 import { buildEmail } from "./emails";
-import { deliver, ok, type Handler } from "./handlers";
+import { deliver, ok, type Handler, type Service } from "./handlers";
 import { ApiError, badRequest, forbidden, redirectTarget, unprocessable } from "./http";
 import {
+  clearOneTimeToken,
   clearOneTimeTokens,
   codeCandidates,
   createFlowState,
@@ -91,10 +92,23 @@ export const recover: Handler = async (s, r) => {
   return ok({});
 };
 
-/** Applies a verified token to its user (confirm, recover, change email) and uses it up. */
-async function applyVerification(db: Db, { user, type }: VerifiedToken, now: Date): Promise<UserRow> {
+// Supabase Auth's answer when the first of an email change's two links is opened.
+const SINGLE_CONFIRMATION = "Confirmation link accepted. Please proceed to confirm link sent to the other email";
+
+/**
+ * Applies a verified token to its user (confirm, recover, change email) and uses it up. With
+ * double_confirm_changes the first of an email change's two tokens only records that one address
+ * confirmed (null: no session yet); the second one changes the address.
+ */
+async function applyVerification(s: Service, db: Db, verified: VerifiedToken, now: Date): Promise<UserRow | null> {
+  const { user, type } = verified;
   if (isBanned(user, now)) throw forbidden("user_banned", "User is banned");
   if (type === "email_change") {
+    if (s.doubleConfirmChanges && user.email && !user.email_change_confirm_status) {
+      await clearOneTimeToken(db, user.id, verified.tokenType);
+      await db.query(`update auth.users set email_change_confirm_status = 1, updated_at = $2 where id = $1`, [user.id, now]);
+      return null;
+    }
     await db.query(
       `update auth.users set email = email_change, email_change = '', email_change_token_new = '',
          email_change_token_current = '', email_change_confirm_status = 0, updated_at = $2
@@ -147,7 +161,8 @@ export const verifyPost: Handler = async (s, r) => {
 
   return transaction(s.pool, async (db) => {
     const now = s.now();
-    const user = await applyVerification(db, await findOneTimeToken(db, type, candidates, now, invalid), now);
+    const user = await applyVerification(s, db, await findOneTimeToken(db, type, candidates, now, invalid), now);
+    if (!user) return ok({ msg: SINGLE_CONFIRMATION, code: "200" });
     return ok(await issueSession(db, s.tokens, user, "otp", r.authUrl));
   });
 };
@@ -167,6 +182,13 @@ const OAUTH_ERROR: Record<number, string> = {
   500: "server_error",
   503: "temporarily_unavailable",
 };
+
+function messageRedirect(target: string, message: string, pkce: boolean): string {
+  const url = new URL(target);
+  if (pkce) url.searchParams.set("message", message);
+  url.hash = new URLSearchParams({ message, sb: "" }).toString();
+  return url.toString();
+}
 
 function errorRedirect(target: string, error: ApiError, pkce: boolean): string {
   const url = new URL(target);
@@ -197,7 +219,8 @@ export const verifyGet: Handler = async (s, r) => {
     return await transaction(s.pool, async (db) => {
       const now = s.now();
       const verified = await findOneTimeToken(db, type, [token], now, "Email link is invalid or has expired");
-      const user = await applyVerification(db, verified, now);
+      const user = await applyVerification(s, db, verified, now);
+      if (!user) return { redirect: messageRedirect(redirectTo, SINGLE_CONFIRMATION, pkce) };
       if (pkce) {
         const url = new URL(redirectTo);
         url.searchParams.set("code", await issueAuthCode(db, user.id, PKCE_METHOD[verified.type], now));

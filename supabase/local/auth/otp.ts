@@ -12,13 +12,20 @@ export const OTP_EXPIRY_SECONDS = 3600;
 const FLOW_STATE_EXPIRY_SECONDS = 300;
 const PKCE_PREFIX = "pkce_";
 
-export type TokenType = "confirmation_token" | "recovery_token" | "email_change_token_new";
+export type TokenType =
+  | "confirmation_token"
+  | "recovery_token"
+  | "email_change_token_new"
+  | "email_change_token_current"
+  | "reauthentication_token";
 
 /** The users columns Supabase Auth mirrors each token type on. */
 const USER_COLUMNS: Record<TokenType, { token: string; sentAt: keyof UserRow & string }> = {
   confirmation_token: { token: "confirmation_token", sentAt: "confirmation_sent_at" },
   recovery_token: { token: "recovery_token", sentAt: "recovery_sent_at" },
   email_change_token_new: { token: "email_change_token_new", sentAt: "email_change_sent_at" },
+  email_change_token_current: { token: "email_change_token_current", sentAt: "email_change_sent_at" },
+  reauthentication_token: { token: "reauthentication_token", sentAt: "reauthentication_sent_at" },
 };
 
 export const tokenHash = (emailOrPhone: string, otp: string) =>
@@ -60,7 +67,8 @@ export const VERIFY_TYPES: Record<string, TokenType[]> = {
   magiclink: ["recovery_token"],
   recovery: ["recovery_token"],
   email: ["confirmation_token", "recovery_token"],
-  email_change: ["email_change_token_new"],
+  // With double_confirm_changes, a token for the current address and one for the new address.
+  email_change: ["email_change_token_new", "email_change_token_current"],
 };
 
 export interface VerifiedToken {
@@ -68,6 +76,8 @@ export interface VerifiedToken {
   /** The verification type resolved (`email` becomes `signup` or `magiclink`). */
   type: string;
   pkce: boolean;
+  /** Which stored token matched (for an email change: the current or the new address's). */
+  tokenType: TokenType;
 }
 
 /**
@@ -97,7 +107,7 @@ export async function findOneTimeToken(
     throw forbidden("otp_expired", invalidMessage);
   }
   const resolved = type !== "email" ? type : found.token_type === "recovery_token" ? "magiclink" : "signup";
-  return { user, type: resolved, pkce: found.token_hash.startsWith(PKCE_PREFIX) };
+  return { user, type: resolved, pkce: found.token_hash.startsWith(PKCE_PREFIX), tokenType: found.token_type };
 }
 
 /** Token hashes that a typed 6-digit code for this address may have been stored as. */
@@ -108,6 +118,29 @@ export function codeCandidates(email: string, otp: string): string[] {
 
 export async function clearOneTimeTokens(db: Db, userId: string) {
   await db.query(`delete from auth.one_time_tokens where user_id = $1`, [userId]);
+}
+
+/** Uses up one token of a user: its one-time token row and the users column mirroring it. */
+export async function clearOneTimeToken(db: Db, userId: string, type: TokenType) {
+  const { token, sentAt } = USER_COLUMNS[type];
+  const clearSentAt = type === "reauthentication_token" ? `, ${sentAt} = null` : "";
+  await db.query(`update auth.users set ${token} = ''${clearSentAt} where id = $1`, [userId]);
+  await db.query(`delete from auth.one_time_tokens where user_id = $1 and token_type = $2`, [userId, type]);
+}
+
+/**
+ * The nonce a password change presents when the session's sign-in is old (secure_password_change):
+ * the code of the user's latest reauthentication email, unexpired, used once.
+ */
+export async function useReauthenticationNonce(db: Db, user: UserRow, nonce: string, now: Date) {
+  const sentAt = user.reauthentication_sent_at;
+  const valid =
+    Boolean(user.reauthentication_token) &&
+    sentAt !== null &&
+    now.getTime() <= sentAt.getTime() + OTP_EXPIRY_SECONDS * 1000 &&
+    user.reauthentication_token === tokenHash(user.email ?? "", nonce);
+  if (!valid) throw unprocessable("reauthentication_not_valid", "Nonce has expired or is invalid");
+  await clearOneTimeToken(db, user.id, "reauthentication_token");
 }
 
 const CODE_CHALLENGE = /^[a-zA-Z._~0-9-]{43,128}$/;

@@ -40,6 +40,8 @@ export interface AuthServiceOptions {
   // [auth.email] enable_confirmations of config.toml: sign-ups wait for the emailed link. Default off.
   enableConfirmations?: boolean;
   confirmationSubject?: string; // [auth.email.template.confirmation] subject
+  securePasswordChange?: boolean; // [auth.email] secure_password_change. Default off, as Supabase's.
+  doubleConfirmChanges?: boolean; // [auth.email] double_confirm_changes. Default on, as Supabase's.
   now?: () => Date; // for tests (optional)
 }
 
@@ -57,6 +59,7 @@ const ROUTES: Route[] = [
   ["POST", "/verify", links.verifyPost],
   ["GET", "/user", api.getUser],
   ["PUT", "/user", api.updateUser],
+  ["GET", "/reauthenticate", api.reauthenticate],
   ["POST", "/logout", api.logout],
   ["POST", "/recover", links.recover],
   ["GET", "/admin/users", adminApi.listUsersHandler],
@@ -121,6 +124,8 @@ export async function startAuthService(opts: AuthServiceOptions): Promise<{ port
     siteUrl: opts.siteUrl,
     enableConfirmations: opts.enableConfirmations ?? false,
     confirmationSubject: opts.confirmationSubject,
+    securePasswordChange: opts.securePasswordChange ?? false,
+    doubleConfirmChanges: opts.doubleConfirmChanges ?? true,
     sendEmail: opts.sendEmail,
     now,
     tokens: {
