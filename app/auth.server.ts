@@ -48,6 +48,19 @@ export function checkRateLimit<Values extends Record<string, string>>(
   });
 }
 
+/**
+ * Supabase Auth's own rate limits ([auth.rate_limit]) answered 429: nothing is wrong with what the
+ * person typed, so say so instead of "incorrect" or "try again in a moment".
+ */
+export function authRateLimited<Values extends Record<string, string>>(error: AuthError, values: Values) {
+  if (error.status !== 429) return null;
+  const message =
+    error.code === "over_email_send_rate_limit"
+      ? "We have sent too many emails in the last hour. Please try again later."
+      : "Too many attempts just now. Please wait a few minutes and try again.";
+  return formError(message, values, { status: 429 });
+}
+
 /** Our own page that an emailed link opens; it verifies the token and then goes to `next`. */
 export function confirmUrl(next: string): string {
   const url = new URL("/auth/confirm", getEnv().APP_URL);

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { checkRateLimit, confirmUrl, formError, isServiceError, isUnknownAccountError } from "~/auth.server";
+import { authRateLimited, checkRateLimit, confirmUrl, formError, isServiceError, isUnknownAccountError } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EmailField, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
@@ -29,6 +29,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { error } = await supabase.auth.resetPasswordForEmail(email, {
     redirectTo: confirmUrl("/auth/reset-password"),
   });
+  const limitedByAuth = error && authRateLimited(error, values);
+  if (limitedByAuth) return limitedByAuth;
   // Same answer whether or not the account exists.
   if (error && !isUnknownAccountError(error)) {
     if (isServiceError(error)) console.error("password reset failed", error);

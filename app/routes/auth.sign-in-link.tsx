@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { z } from "zod";
 import {
   anonymousOnlyLoader,
+  authRateLimited,
   checkRateLimit,
   confirmUrl,
   formError,
@@ -45,6 +46,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // Links sign in existing accounts only: creating an account asks for a name, on /auth/sign-up.
     options: { shouldCreateUser: false, emailRedirectTo: confirmUrl(next) },
   });
+  const limitedByAuth = error && authRateLimited(error, values);
+  if (limitedByAuth) return limitedByAuth;
   // An unknown address gets the same answer as a known one, so the form reveals no accounts.
   if (error && !isUnknownAccountError(error)) {
     if (isServiceError(error)) console.error("sign-in link failed", error);

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { anonymousOnlyLoader, checkRateLimit, formError, isServiceError } from "~/auth.server";
+import { anonymousOnlyLoader, authRateLimited, checkRateLimit, formError, isServiceError } from "~/auth.server";
 import { EmailField, Field, FormErrorSummary } from "~/components/forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { rules } from "~/rate-limit.server";
@@ -35,6 +35,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase, headers } = createSupabaseServerClient(request);
   const { error } = await supabase.auth.signInWithPassword({ email, password });
   if (error) {
+    const limitedByAuth = authRateLimited(error, values);
+    if (limitedByAuth) return limitedByAuth;
     if (isServiceError(error)) {
       console.error("sign-in failed", error);
       return formError("We couldn't sign you in just now. Please try again in a moment.", values, {

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { anonymousOnlyLoader, checkRateLimit, confirmUrl, fieldError, formError, isServiceError } from "~/auth.server";
+import { anonymousOnlyLoader, authRateLimited, checkRateLimit, confirmUrl, fieldError, formError, isServiceError } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { EmailField, Field, FormErrorSummary } from "~/components/forms";
 import { rules } from "~/rate-limit.server";
@@ -46,6 +46,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 
   if (error) {
+    const limitedByAuth = authRateLimited(error, values);
+    if (limitedByAuth) return limitedByAuth;
     if (error.code === "user_already_exists" || error.code === "email_exists") {
       return fieldError("email", "An account with this email already exists. Sign in instead?", values);
     }

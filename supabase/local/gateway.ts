@@ -44,6 +44,8 @@ function proxy(req: http.IncomingMessage, res: http.ServerResponse, port: number
   headers["x-forwarded-host"] = req.headers.host ?? `127.0.0.1:${gatewayPort}`;
   headers["x-forwarded-proto"] = "http";
   headers["x-forwarded-prefix"] = req.url!.slice(0, req.url!.indexOf(path));
+  // Replaced, not appended to: Auth's rate limits count per first address, which a client must not choose.
+  headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
   const upstream = http.request(
     { host: "127.0.0.1", port, method: req.method, path, headers },
     (upstreamRes) => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { readRateLimits } from "./auth/rate-limit";
 import { startAuthService } from "./auth/server";
 import { startGateway } from "./gateway";
 import {
@@ -25,6 +26,8 @@ export interface StackOptions {
   siteUrl: string;
   /** Load supabase/seed.sql when the database is created. */
   seedNewDatabase: boolean;
+  /** Apply [auth.rate_limit] of config.toml (default). The test suite turns them off: all of it comes from one address. */
+  rateLimits?: boolean;
   /** Where the gateway listens: 127.0.0.1 unless told otherwise (HOST). The other services always do. */
   host?: string;
   log?: (line: string) => void;
@@ -131,6 +134,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       siteUrl: opts.siteUrl,
       externalUrl: `http://127.0.0.1:${gatewayPort}/auth/v1`,
       ...emailConfirmation(),
+      rateLimits: opts.rateLimits === false ? undefined : readRateLimits(path.join(SUPABASE_DIR, "config.toml")),
       sendEmail: async (email) => void (await mailbox.deliver({ ...email, from: "Supabase Auth <auth@localhost>" })),
     });
     stops.push(auth.stop);

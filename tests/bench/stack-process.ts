@@ -73,7 +73,7 @@ export function cpuOfTree(pid: number): Map<string, number> {
 }
 
 async function main(dataDir: string, siteUrl: string) {
-  const stack = await startStack({ dataDir, ports: { db: 0, gateway: 0 }, siteUrl, seedNewDatabase: false });
+  const stack = await startStack({ dataDir, ports: { db: 0, gateway: 0 }, siteUrl, seedNewDatabase: false, rateLimits: false });
   const { url, publishableKey, secretKey, anonKey, jwtSecret, databaseUrl, mailboxUrl } = stack;
   console.log(JSON.stringify({ url, publishableKey, secretKey, anonKey, jwtSecret, databaseUrl, mailboxUrl }));
   await new Promise<void>((resolve) => {

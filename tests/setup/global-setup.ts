@@ -19,6 +19,7 @@ export default async function setup() {
     ports: { db: 0, gateway: 0 },
     siteUrl: appUrl,
     seedNewDatabase: false,
+    rateLimits: false, // every test signs in from 127.0.0.1; tests/security/rate-limits.test.ts checks them
     log: process.env.DEBUG_STACK ? console.log : undefined,
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { buildEmail, buildReauthenticationEmail } from "./emails";
+import type { RateLimiter } from "./rate-limit";
 import { ApiError, badRequest, forbidden, notFound, redirectTarget, unprocessable, type Reply, type Req } from "./http";
 import {
   clearOneTimeTokens,
@@ -50,6 +51,8 @@ export interface Service {
   /** [auth.email] double_confirm_changes: an email change is confirmed from both addresses. */
   doubleConfirmChanges: boolean;
   sendEmail: (email: AuthEmail) => Promise<void>;
+  /** Every email is counted against [auth.rate_limit] email_sent inside its transaction, as GoTrue does. */
+  limits: RateLimiter;
   now: () => Date;
 }
 
@@ -123,6 +126,7 @@ export const signup: Handler = async (s, r) => {
     if (!s.enableConfirmations) return { reply: ok(await issueSession(db, s.tokens, user, "password", r.authUrl)), email: null };
 
     if (pkce) await createFlowState(db, { userId: user.id, method: "email/signup", challenge, challengeMethod, now });
+    s.limits.email();
     const issued = await issueOneTimeToken(db, user, "confirmation_token", address, { pkce, now });
     const message = buildEmail({
       to: address,
@@ -287,8 +291,10 @@ export const updateUser: Handler = async (s, r) => {
       newEmail,
     ]);
     const intro = `Follow this link to confirm the update of your email from ${user.email} to ${newEmail}:`;
-    const email = (to: string, issued: { otp: string; hashedToken: string }) =>
-      buildEmail({ to, kind: "email_change", redirectTo, intro, ...issued, authUrl: r.authUrl });
+    const email = (to: string, issued: { otp: string; hashedToken: string }) => {
+      s.limits.email();
+      return buildEmail({ to, kind: "email_change", redirectTo, intro, ...issued, authUrl: r.authUrl });
+    };
     const toNew = email(newEmail, await issueOneTimeToken(db, user, "email_change_token_new", newEmail, { pkce, now }));
     if (!s.doubleConfirmChanges || !user.email) return [toNew];
     const toCurrent = await issueOneTimeToken(db, user, "email_change_token_current", user.email, { pkce, now });
@@ -306,6 +312,7 @@ export const reauthenticate: Handler = async (s, r) => {
   }
   if (!user.email_confirmed_at) throw unprocessable("email_not_confirmed", "Please verify your email first.");
   const message = await transaction(s.pool, async (db) => {
+    s.limits.email();
     const { otp } = await issueOneTimeToken(db, user, "reauthentication_token", user.email!, { pkce: false, now: s.now() });
     return buildReauthenticationEmail(user.email!, otp);
   });

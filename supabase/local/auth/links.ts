@@ -63,6 +63,7 @@ export const otp: Handler = async (s, r) => {
       user = (await findUserById(db, id))!;
     }
     if (pkce) await createFlowState(db, { userId: user.id, method: "magiclink", challenge, challengeMethod, now });
+    s.limits.email();
     const issued = await issueOneTimeToken(db, user, "recovery_token", address, { pkce, now });
     return buildEmail({ to: address, kind: "magiclink", redirectTo, ...issued, authUrl: r.authUrl });
   });
@@ -85,6 +86,7 @@ export const recover: Handler = async (s, r) => {
     const user = await findUserByEmail(db, address);
     if (!user) return null;
     if (pkce) await createFlowState(db, { userId: user.id, method: "recovery", challenge, challengeMethod, now });
+    s.limits.email();
     const issued = await issueOneTimeToken(db, user, "recovery_token", address, { pkce, now });
     return buildEmail({ to: address, kind: "recovery", redirectTo, ...issued, authUrl: r.authUrl });
   });

@@ -5,6 +5,7 @@ import pg from "pg";
 import * as adminApi from "./admin";
 import * as api from "./handlers";
 import * as links from "./links";
+import { createRateLimiter, unlimited, type RateLimits, type RequestLimit } from "./rate-limit";
 import {
   ApiError,
   bearerToken,
@@ -42,26 +43,27 @@ export interface AuthServiceOptions {
   confirmationSubject?: string; // [auth.email.template.confirmation] subject
   securePasswordChange?: boolean; // [auth.email] secure_password_change. Default off, as Supabase's.
   doubleConfirmChanges?: boolean; // [auth.email] double_confirm_changes. Default on, as Supabase's.
+  rateLimits?: RateLimits; // [auth.rate_limit]. Default none (the test suite makes every request from one address).
   now?: () => Date; // for tests (optional)
 }
 
-type Route = [method: string, path: string | RegExp, handler: api.Handler];
+type Route = [method: string, path: string | RegExp, handler: api.Handler, limit?: RequestLimit];
 
 const USER_PATH = /^\/admin\/users\/([^/]+)$/;
 
 const ROUTES: Route[] = [
   ["GET", "/health", api.health],
   ["GET", "/settings", api.settings],
-  ["POST", "/signup", api.signup],
-  ["POST", "/token", api.token],
-  ["POST", "/otp", links.otp],
-  ["GET", "/verify", links.verifyGet],
-  ["POST", "/verify", links.verifyPost],
+  ["POST", "/signup", api.signup, "sign_in_sign_ups"],
+  ["POST", "/token", api.token, "token_refresh"], // every grant, the password one too, as in GoTrue
+  ["POST", "/otp", links.otp, "sign_in_sign_ups"],
+  ["GET", "/verify", links.verifyGet, "token_verifications"],
+  ["POST", "/verify", links.verifyPost, "token_verifications"],
   ["GET", "/user", api.getUser],
-  ["PUT", "/user", api.updateUser],
+  ["PUT", "/user", api.updateUser, "sign_in_sign_ups"],
   ["GET", "/reauthenticate", api.reauthenticate],
   ["POST", "/logout", api.logout],
-  ["POST", "/recover", links.recover],
+  ["POST", "/recover", links.recover, "sign_in_sign_ups"],
   ["GET", "/admin/users", adminApi.listUsersHandler],
   ["POST", "/admin/users", adminApi.createUser],
   ["GET", USER_PATH, adminApi.getUserHandler],
@@ -70,13 +72,16 @@ const ROUTES: Route[] = [
   ["POST", "/admin/generate_link", adminApi.generateLink],
 ];
 
-function match(method: string, path: string): { handler: api.Handler; params: string[] } | ApiError {
+function match(
+  method: string,
+  path: string
+): { handler: api.Handler; params: string[]; limit?: RequestLimit } | ApiError {
   let pathMatched = false;
-  for (const [routeMethod, pattern, handler] of ROUTES) {
+  for (const [routeMethod, pattern, handler, limit] of ROUTES) {
     const params = typeof pattern === "string" ? (pattern === path ? [] : null) : pattern.exec(path)?.slice(1);
     if (!params) continue;
     pathMatched = true;
-    if (routeMethod === method) return { handler, params };
+    if (routeMethod === method) return { handler, params, limit };
   }
   return pathMatched ? new ApiError(405, "unknown", "Method Not Allowed") : new ApiError(404, "unknown", "Not Found");
 }
@@ -108,6 +113,14 @@ async function applySchema(pool: pg.Pool) {
   }
 }
 
+// The gateway in front sets X-Forwarded-For to the address it was reached from (replacing what a
+// client sent), as Supabase's edge does; the first value is the client.
+function clientAddress(req: http.IncomingMessage): string {
+  const forwarded = req.headers["x-forwarded-for"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+  return first || req.socket.remoteAddress || "unknown";
+}
+
 export async function startAuthService(opts: AuthServiceOptions): Promise<{ port: number; stop(): Promise<void> }> {
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 5 });
   // An idle connection dropped by a stopping Postgres must not crash the process.
@@ -127,6 +140,7 @@ export async function startAuthService(opts: AuthServiceOptions): Promise<{ port
     securePasswordChange: opts.securePasswordChange ?? false,
     doubleConfirmChanges: opts.doubleConfirmChanges ?? true,
     sendEmail: opts.sendEmail,
+    limits: opts.rateLimits ? createRateLimiter(opts.rateLimits, now) : unlimited,
     now,
     tokens: {
       secret: new TextEncoder().encode(opts.jwtSecret),
@@ -143,6 +157,7 @@ export async function startAuthService(opts: AuthServiceOptions): Promise<{ port
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
       const found = match(req.method ?? "GET", path);
       if (found instanceof ApiError) throw found;
+      if (found.limit) service.limits.request(found.limit, path, clientAddress(req));
       const request: Req = {
         method: req.method ?? "GET",
         path,
