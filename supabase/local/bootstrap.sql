@@ -1,5 +1,7 @@
 -- The parts of the Supabase platform that our migrations rely on, kept small and faithful so that the
--- same migrations run unchanged on a hosted project. Idempotent: runs on every start of the local stack.
+-- same migrations run unchanged on a hosted project. Idempotent: runs on every start of the local stack,
+-- before the Supabase CLI applies the migrations (it creates supabase_migrations itself, as on a hosted
+-- project's first `db push`).
 
 do $$
 begin
@@ -120,11 +122,3 @@ as $$
 $$;
 
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt() to anon, authenticated, service_role;
-
--- What the Supabase CLI records applied migrations in.
-create schema if not exists supabase_migrations;
-create table if not exists supabase_migrations.schema_migrations (
-  version text primary key,
-  statements text[],
-  name text
-);

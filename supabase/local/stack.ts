@@ -12,7 +12,7 @@ import {
   LOCAL_SERVICE_ROLE_KEY,
 } from "./keys";
 import { createMailbox } from "./mailbox";
-import { bootstrap, migrate, seed, SUPABASE_DIR } from "./migrate";
+import { bootstrap, migrate, SUPABASE_DIR } from "./migrate";
 import { freePort, isPortFree } from "./net";
 import { startPostgres } from "./postgres";
 import { startPostgrest } from "./postgrest";
@@ -24,7 +24,7 @@ export interface StackOptions {
   ports: { db: number; gateway: number };
   /** The app's URL: where emailed links point. */
   siteUrl: string;
-  /** Load supabase/seed.sql when the database is created. */
+  /** Load the seed (config.toml's [db.seed], supabase/seed.sql) when the database is created. */
   seedNewDatabase: boolean;
   /** Apply [auth.rate_limit] of config.toml (default). The test suite turns them off: all of it comes from one address. */
   rateLimits?: boolean;
@@ -112,8 +112,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     stops.push(postgres.stop);
 
     await bootstrap(postgres.url);
-    const appliedMigrations = await migrate(postgres.url);
-    const seeded = isNewDatabase && opts.seedNewDatabase ? await seed(postgres.url) : false;
+    const seeded = isNewDatabase && opts.seedNewDatabase;
+    const appliedMigrations = await migrate(postgres.url, { seed: seeded });
 
     const mailbox = createMailbox(postgres.url);
     await mailbox.init();
