@@ -13,6 +13,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { DisclosureMenu } from "~/components/menu";
 import { useNonce } from "~/nonce";
 import { displayNameOf, getOptionalUser } from "~/supabase.server";
 import appStyles from "~/styles/app.css?url";
@@ -61,36 +62,43 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="container site-header-inner">
             <Link to="/" className="brand">
               <span aria-hidden="true" className="brand-mark" />
-              Circle
+              <span className="brand-name">Circle</span>
             </Link>
             <nav aria-label="Main" className="site-nav">
+              {user ? (
+                <NavLink to="/circles" end className="nav-link">
+                  Your circles
+                </NavLink>
+              ) : null}
               <NavLink to="/resources" className="nav-link">
                 Resources
               </NavLink>
               {user ? (
-                <div className="user-menu">
-                  <NavLink to="/circles" className="nav-link">
-                    Your circles
-                  </NavLink>
-                  <span className="user-email" title={user.email}>
+                <DisclosureMenu label="Account" className="menu-end">
+                  <p className="menu-note">
                     <span className="visually-hidden">Signed in as </span>
-                    {user.email}
-                  </span>
+                    <span className="user-email">{user.email}</span>
+                  </p>
+                  <ul className="menu-list">
+                    <li>
+                      <NavLink to="/account">Account settings</NavLink>
+                    </li>
+                  </ul>
                   <Form method="post" action="/auth/sign-out">
                     <button type="submit" className="button button-quiet">
                       Sign out
                     </button>
                   </Form>
-                </div>
+                </DisclosureMenu>
               ) : (
-                <div className="user-menu">
+                <>
                   <Link to="/auth/sign-in" className="nav-link">
                     Sign in
                   </Link>
                   <Link to="/auth/sign-up" className="button button-small">
                     Sign up
                   </Link>
-                </div>
+                </>
               )}
             </nav>
           </div>

@@ -1,12 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { getOptionalUser } from "~/supabase.server";
+import { getOptionalUser, unwrap } from "~/supabase.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, headers } = await getOptionalUser(request);
-  // Signed in, the home page is your circles (or the form to start one).
-  if (user) throw redirect("/circles", { headers });
+  const { user, supabase, headers } = await getOptionalUser(request);
+  if (user) {
+    // Signed in: someone in one circle goes straight into it (the list is one tap away in the
+    // header); anyone else sees their circles, or the form to start one.
+    const circles = unwrap(
+      await supabase.from("circle_members").select("circle_id").eq("user_id", user.id).eq("status", "active").limit(2),
+    ) as Array<{ circle_id: string }>;
+    throw redirect(circles.length === 1 ? `/circles/${circles[0].circle_id}` : "/circles", { headers });
+  }
   return data({ signedOut: true }, { headers });
 }
 

@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Link, NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { requireCircle } from "~/circles.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { ROLE_WORDS } from "~/consent";
+import { DisclosureMenu } from "~/components/menu";
 import { formatDay } from "~/format";
 import { zoneLabel } from "~/calendar/time";
 
-// The frame of every circle page: its name, the reader's role, the circle's sub-navigation and the
-// "Take a break" banner. Child routes load their own data (with the same per-request lookup).
+// The frame of every circle page: its name, the circle's navigation (Home, Calendar, Updates, More) and
+// the "Take a break" banner. Child routes load their own data (with the same per-request lookup).
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.circle.name} · Circle` : "Circle" },
@@ -36,44 +36,49 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function CircleLayout() {
-  const { circle, me, isOwner } = useLoaderData<typeof loader>();
+  const { circle, isOwner } = useLoaderData<typeof loader>();
   const base = `/circles/${circle.id}`;
+  const { pathname } = useLocation();
+  // Home, Calendar and Updates are the everyday pages; the rest waits one tap away under More.
+  const primary = [base, `${base}/calendar`, `${base}/updates`];
+  const inPrimary = pathname === base || pathname === `${base}/` || primary.slice(1).some((p) => pathname.startsWith(p));
+  const more: Array<[string, string]> = [
+    [`${base}/tasks`, "Task list"],
+    [`${base}/tasks/offers`, isOwner ? "Offers of help" : "Offer help"],
+    [`${base}/plan`, "Support plan"],
+    [`${base}/notes`, isOwner ? "Notes for you" : "Send a note"],
+    [`${base}/members`, "Members"],
+    isOwner ? [`${base}/preview`, "Preview as…"] : [`${base}/shared-with-me`, "What is shared with me"],
+    [`${base}/activity`, "Activity"],
+    [`${base}/notifications`, "Email"],
+    [`${base}/settings`, "Settings"],
+    ...(isOwner ? ([[`${base}/data`, "Your data"]] as Array<[string, string]>) : []),
+  ];
   return (
     <div className="circle">
-      <div className="circle-header">
-        <p className="circle-kicker">
-          <Link to="/circles">Your circles</Link>
-          <span aria-hidden="true"> › </span>
-          <Link to={base} className="circle-name">
-            {circle.name}
-          </Link>
+      <div className="circle-bar">
+        <p className="circle-bar-name">
+          <Link to={base}>{circle.name}</Link>
         </p>
-        <p className="muted circle-meta">
-          Your role: <strong>{ROLE_WORDS[me.role].label}</strong> · Times shown in {circle.zoneLabel}
-        </p>
+        <nav aria-label="Circle" className="circle-nav">
+          <NavLink to={base} end>
+            Home
+          </NavLink>
+          <NavLink to={`${base}/calendar`}>Calendar</NavLink>
+          <NavLink to={`${base}/updates`}>Updates</NavLink>
+          <DisclosureMenu label="More" current={!inPrimary} className="menu-end">
+            <ul className="menu-list">
+              {more.map(([to, label]) => (
+                <li key={to}>
+                  <NavLink to={to} end={to === `${base}/tasks`}>
+                    {label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </DisclosureMenu>
+        </nav>
       </div>
-      <nav aria-label="Circle" className="subnav">
-        <NavLink to={base} end>
-          Home
-        </NavLink>
-        <NavLink to={`${base}/calendar`}>Calendar</NavLink>
-        <NavLink to={`${base}/tasks`} end>
-          Task list
-        </NavLink>
-        <NavLink to={`${base}/updates`}>Updates</NavLink>
-        <NavLink to={`${base}/plan`}>Support plan</NavLink>
-        <NavLink to={`${base}/notes`}>{isOwner ? "Notes for you" : "Send a note"}</NavLink>
-        <NavLink to={`${base}/members`}>Members</NavLink>
-        {isOwner ? (
-          <NavLink to={`${base}/preview`}>Preview as…</NavLink>
-        ) : (
-          <NavLink to={`${base}/shared-with-me`}>What is shared with me</NavLink>
-        )}
-        <NavLink to={`${base}/activity`}>Activity</NavLink>
-        <NavLink to={`${base}/notifications`}>Email</NavLink>
-        <NavLink to={`${base}/settings`}>Settings</NavLink>
-        {isOwner ? <NavLink to={`${base}/data`}>Your data</NavLink> : null}
-      </nav>
       {circle.updatesPaused ? (
         <div className="banner" role="note" aria-label="Take a break">
           {isOwner ? (

@@ -141,9 +141,6 @@ export default function Circles() {
           </div>
         </Form>
       </section>
-      <p className="muted">
-        <Link to="/account/delete">Delete your account</Link>
-      </p>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect, latestEmail, linkIn, screenshot, test } from "./fixtures";
+import { expect, latestEmail, linkIn, openMenu, screenshot, test } from "./fixtures";
 
 // A newcomer's first minutes: create an account, sign out, sign back in with a password, then with an
 // emailed link read from the mailbox.
@@ -32,6 +32,7 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await checkA11y(page);
   await page.getByRole("button", { name: "Confirm and sign in" }).click();
   await page.waitForURL((url) => url.pathname === "/circles");
+  await openMenu(page, "Account");
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
   await checkA11y(page);
   await screenshot(page, "signed-in-home");
@@ -52,6 +53,7 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname === "/circles");
+  await openMenu(page, "Account");
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
   await checkA11y(page);
 
@@ -70,6 +72,7 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await screenshot(page, "sign-in-link-continue");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
+  await openMenu(page, "Account");
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
   await checkA11y(page);
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
-import { appUrl, expect, latestEmail, linkIn, screenshot, test } from "./fixtures";
+import { appUrl, circleNav, expect, latestEmail, linkIn, openMenu, screenshot, test } from "./fixtures";
 
 // The consent-controlled circle, end to end in Chromium: Maria signs up and creates her circle,
 // invites her father (supporter) and her mother (coordinator); each signs up from the invitation
@@ -62,7 +62,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   await checkA11y(page);
 
   // She invites her father as a supporter with the defaults, her mother as a coordinator.
-  await page.getByRole("navigation", { name: "Circle" }).getByRole("link", { name: "Members" }).click();
+  await circleNav(page, "Members");
   await page.waitForURL(`**${circlePath}/members`);
   await expect.poll(visible(page, "Invite someone")).toBe(true);
   await checkA11y(page);
@@ -106,7 +106,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   await dadPage.waitForURL(circleUrl);
   await expect.poll(visible(dadPage, "Shared with you")).toBe(true);
   await checkA11y(dadPage);
-  await dadPage.getByRole("navigation", { name: "Circle" }).getByRole("link", { name: "What is shared with me" }).click();
+  await circleNav(dadPage, "What is shared with me");
   await dadPage.waitForURL(`**${circlePath}/shared-with-me`);
   const dadShared = () => dadPage.getByRole("list", { name: "Categories shared with you" }).textContent();
   await expect.poll(dadShared).toMatch(/Practical.*General.*Milestones/s);
@@ -119,6 +119,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   await fillSignUp(momPage, "Ana", mom, checkA11y);
   await momPage.waitForURL((url) => url.pathname === "/circles");
   await checkA11y(momPage);
+  await openMenu(momPage, "Account");
   await momPage.getByRole("button", { name: "Sign out" }).click();
   await expect.poll(() => momPage.getByRole("link", { name: "Sign in" }).first().isVisible()).toBe(true);
   await checkA11y(momPage);
@@ -157,7 +158,7 @@ test("a circle where the person decides who sees what", { timeout: 300_000 }, as
   await checkA11y(dadPage);
 
   // Maria previews the circle as her father.
-  await page.getByRole("navigation", { name: "Circle" }).getByRole("link", { name: "Preview as…" }).click();
+  await circleNav(page, "Preview as…");
   await page.waitForURL(`**${circlePath}/preview`);
   await checkA11y(page);
   await page.getByRole("link", { name: "Preview as Jorge" }).click();

@@ -74,3 +74,16 @@ export { latestEmail, linkIn } from "../helpers/mailbox";
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `tests/e2e/screenshots/${name}.png`, fullPage: true });
 }
+
+/** Opens a menu of the header (a <details>: "Account", or the circle's "More") unless it is open. */
+export async function openMenu(page: Page, name: "Account" | "More") {
+  const menu = page.locator("details.menu").filter({ has: page.locator("summary", { hasText: name }) });
+  if (!(await menu.evaluate((details) => (details as HTMLDetailsElement).open))) await menu.locator("summary").click();
+}
+
+/** Follows a link of the circle's navigation, through More when the link is in it. */
+export async function circleNav(page: Page, name: string) {
+  const link = page.getByRole("navigation", { name: "Circle" }).getByRole("link", { name, exact: true });
+  if (!(await link.isVisible())) await openMenu(page, "More");
+  await link.click();
+}
