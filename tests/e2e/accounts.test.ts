@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { expect, latestEmail, linkIn, openMenu, screenshot, test } from "./fixtures";
+import { anonClient, clientWithToken, createAuthUser, PASSWORD } from "../helpers/supabase";
+import { appUrl, expect, latestEmail, linkIn, openMenu, screenshot, test } from "./fixtures";
 
 // A newcomer's first minutes: create an account, sign out, sign back in with a password, then with an
 // emailed link read from the mailbox.
@@ -74,5 +75,34 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
   await openMenu(page, "Account");
   await expect.poll(() => page.getByText(email).first().isVisible()).toBe(true);
+  await checkA11y(page);
+});
+
+test("an email change is confirmed from both addresses, on a phone", async ({ newContext, checkA11y }) => {
+  const { email } = await createAuthUser();
+  const newEmail = `moved-${randomUUID()}@example.com`;
+  const { data } = await anonClient().auth.signInWithPassword({ email, password: PASSWORD });
+  const member = clientWithToken(data.session!.access_token);
+  await member.auth.setSession(data.session!);
+  const { error } = await member.auth.updateUser({ email: newEmail }, { emailRedirectTo: `${appUrl()}/` });
+  expect(error).toBeNull();
+
+  const context = await newContext();
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(linkIn((await latestEmail(newEmail, { subject: /email change/i })).text, "/auth/confirm"));
+  await checkA11y(page);
+  await page.getByRole("button", { name: "Confirm the change" }).click();
+  await expect.poll(() => page.getByRole("heading", { name: "One address confirmed" }).isVisible()).toBe(true);
+  await checkA11y(page);
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(page, "email-change-one-address-confirmed-phone");
+
+  await page.goto(linkIn((await latestEmail(email, { subject: /email change/i })).text, "/auth/confirm"));
+  await checkA11y(page);
+  await page.getByRole("button", { name: "Confirm the change" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
+  await openMenu(page, "Account");
+  await expect.poll(() => page.getByText(newEmail).first().isVisible()).toBe(true);
   await checkA11y(page);
 });
