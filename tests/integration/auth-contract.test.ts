@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createClient, isAuthApiError, type SupabaseClient } from "@supabase/supabase-js";
 import { decodeJwt, SignJWT } from "jose";
 import WebSocket from "ws";
@@ -193,8 +193,22 @@ describe("auth contract: password sign-in and sessions", () => {
     const afterReuse = await refresh(third.data.session!.refresh_token);
     expect(afterReuse.error).toMatchObject({ status: 400, code: "refresh_token_already_used" });
 
-    const unknown = await refresh("not-a-refresh-token");
-    expect(unknown.error).toMatchObject({ status: 400, code: "refresh_token_not_found" });
+  });
+
+  it("refuses a malformed refresh token as validation_failed and a well-formed unknown one as not found", async () => {
+    const refresh = (refresh_token: string) => client().auth.refreshSession({ refresh_token });
+    const { session } = await signUp();
+    expect(session.refresh_token).toMatch(/^[a-z2-7]{12}$/); // Supabase Auth's kind
+    for (const malformed of ["not-a-refresh-token", "short", "ABCDEFGHIJKL", session.refresh_token + "x"]) {
+      const { error } = await refresh(malformed);
+      expect(error, malformed).toMatchObject({ status: 400, code: "validation_failed", message: "Refresh token is not valid" });
+    }
+    const signed = Buffer.concat([Buffer.from([0]), randomBytes(16), Buffer.from([7]), randomBytes(16)]);
+    const checksum = createHash("sha256").update(signed).digest().subarray(0, 4);
+    for (const unknown of ["abcdefghijkl", Buffer.concat([signed, checksum]).toString("base64url")]) {
+      const { error } = await refresh(unknown);
+      expect(error, unknown).toMatchObject({ status: 400, code: "refresh_token_not_found" });
+    }
   });
 
   it("lets concurrent refreshes of one token all succeed, with the same new token", async () => {
@@ -246,6 +260,7 @@ describe("auth contract: password sign-in and sessions", () => {
     expect(current.status).toBe(400);
     expect(current.headers.get("x-supabase-api-version")).toBe("2024-01-01");
     expect(await current.json()).toEqual({ code: "invalid_credentials", message: "Invalid login credentials" });
+    expect(current.headers.get("x-sb-error-code")).toBe("invalid_credentials");
 
     const legacy = await rawAuth("/token?grant_type=password", { method: "POST", body, versioned: false });
     expect(await legacy.json()).toEqual({
@@ -253,6 +268,20 @@ describe("auth contract: password sign-in and sessions", () => {
       error_code: "invalid_credentials",
       msg: "Invalid login credentials",
     });
+    expect(legacy.headers.get("x-sb-error-code")).toBe("invalid_credentials");
+
+    // Every error answer carries it, whatever raised it: a route, a body that is not JSON, a weak password.
+    const errors = [
+      [await rawAuth("/nowhere"), 404, "unknown"],
+      [await rawAuth("/token?grant_type=password", { method: "POST", body: "{" }), 400, "bad_json"],
+      [await rawAuth("/signup", { method: "POST", body: JSON.stringify({ email: newEmail(), password: "1" }) }), 422, "weak_password"],
+      [await rawAuth("/admin/users"), 403, "not_admin"],
+    ] as const;
+    for (const [res, status, code] of errors) {
+      expect(res.status).toBe(status);
+      expect(res.headers.get("x-sb-error-code")).toBe(code);
+      expect(await res.json()).toMatchObject({ code });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { buildEmail, buildReauthenticationEmail } from "./emails";
 import type { RateLimiter } from "./rate-limit";
@@ -170,7 +170,9 @@ export const token: Handler = async (s, r) => {
       return passwordGrant(s, r);
     case "refresh_token": {
       const body = await r.body();
-      return ok(await refreshSession(s.pool, s.tokens, body.string("refresh_token"), r.authUrl));
+      const refreshToken = body.string("refresh_token");
+      if (!isWellFormedRefreshToken(refreshToken)) throw badRequest("validation_failed", "Refresh token is not valid");
+      return ok(await refreshSession(s.pool, s.tokens, refreshToken, r.authUrl));
     }
     case "pkce":
       return pkceGrant(s, r);
@@ -178,6 +180,32 @@ export const token: Handler = async (s, r) => {
       throw badRequest("invalid_credentials", "unsupported_grant_type");
   }
 };
+
+const LEGACY_REFRESH_TOKEN = /^[a-z0-9]{12}$/;
+// Supabase Auth's signed refresh tokens: version byte 0, a 16-byte session id, a uvarint counter, a
+// 16-byte signature and a 4-byte sha256 checksum of the rest, base64url without padding.
+const SIGNED_REFRESH_TOKEN = { min: 1 + 16 + 1 + 16 + 4, max: 1 + 16 + 1 + 16 + 4 + 8, checksum: 4, signature: 16 };
+
+/**
+ * Supabase Auth's check before any lookup: a refresh token is either its 12-character kind (the one
+ * this service issues) or a signed one; anything else is `validation_failed`, not "not found".
+ */
+export function isWellFormedRefreshToken(token: string): boolean {
+  if (token.length < 12) return false;
+  if (token.length === 12) return LEGACY_REFRESH_TOKEN.test(token);
+  if (!/^[A-Za-z0-9_-]+$/.test(token) || token.length % 4 === 1) return false;
+  const bytes = Buffer.from(token, "base64url");
+  const { min, max, checksum, signature } = SIGNED_REFRESH_TOKEN;
+  if (bytes.length < min || bytes.length > max || bytes[0] !== 0) return false;
+  const body = bytes.subarray(0, bytes.length - checksum);
+  if (!createHash("sha256").update(body).digest().subarray(0, checksum).equals(bytes.subarray(body.length))) {
+    return false;
+  }
+  let counterLength = 0;
+  while (counterLength < 10 && 17 + counterLength < body.length && body[17 + counterLength] & 0x80) counterLength++;
+  counterLength++;
+  return body.length - 17 - counterLength === signature;
+}
 
 async function passwordGrant(s: Service, r: Req): Promise<Reply> {
   const body = await r.body();

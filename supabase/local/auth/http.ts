@@ -2,9 +2,11 @@ import type http from "node:http";
 
 // Request/response plumbing, and errors in the shapes Supabase Auth sends them: clients that send
 // `X-Supabase-Api-Version: 2024-01-01` (auth-js always does) get `{ code: "<error_code>", message }`,
-// older clients get `{ code: <status>, error_code, msg }`.
+// older clients get `{ code: <status>, error_code, msg }`; both get the error code in the
+// `x-sb-error-code` header too.
 
 export const API_VERSION_HEADER = "x-supabase-api-version";
+export const ERROR_CODE_HEADER = "x-sb-error-code";
 const API_VERSION_2024 = "2024-01-01";
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -131,7 +133,7 @@ export function errorReply(error: unknown, versioned: boolean): Reply {
     const body = versioned
       ? { code: error.code, message: error.message }
       : { code: error.status, error_code: error.code, msg: error.message };
-    return { status: error.status, body: { ...body, ...error.extra } };
+    return { status: error.status, body: { ...body, ...error.extra }, headers: { [ERROR_CODE_HEADER]: error.code } };
   }
   // A bug or a database failure: say so where a developer will see it.
   console.error("[local auth] unexpected error:", error);

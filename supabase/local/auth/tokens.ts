@@ -71,7 +71,9 @@ async function tokenResponse(
   };
 }
 
-const newRefreshToken = () => randomBytes(24).toString("base64url");
+// Supabase Auth's refresh tokens: 12 characters of lowercase base32 (see isWellFormedRefreshToken).
+const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+const newRefreshToken = () => Array.from(randomBytes(12), (byte) => BASE32[byte & 31]).join("");
 
 async function insertRefreshToken(db: Db, userId: string, sessionId: string, parent: string | null, now: Date) {
   const token = newRefreshToken();
