@@ -12,6 +12,7 @@ import express, { type Request } from "express";
 import type { ServerBuild } from "@remix-run/node";
 import type { ViteDevServer } from "vite";
 import { getEnv } from "./app/env.server";
+import { createLoadContext } from "./app/load-context";
 import { checkRequest, createNonce, isOriginCheckExempt, routedPath, securityHeaders } from "./app/security.server";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -112,10 +113,11 @@ app.all(
   createRequestHandler({
     build,
     mode: production ? "production" : "development",
-    getLoadContext: (req, res) => ({
-      cspNonce: String(res.locals.cspNonce),
-      clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
-    }),
+    getLoadContext: (req, res) =>
+      createLoadContext({
+        cspNonce: String(res.locals.cspNonce),
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
   }),
 );
 

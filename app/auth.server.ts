@@ -119,7 +119,7 @@ export async function endRecovery(): Promise<string> {
 }
 
 /** Loader of the sign-in and sign-up pages: someone already signed in goes on to ?redirectTo (or home). */
-export async function anonymousOnlyLoader({ request }: LoaderFunctionArgs) {
-  await requireAnonymous(request, safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+export async function anonymousOnlyLoader({ request, context }: LoaderFunctionArgs) {
+  await requireAnonymous(request, context, safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
   return null;
 }

@@ -1,6 +1,7 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
+import { once } from "~/load-context";
 import { sortCategories, type Category, type MemberRole, type Role } from "~/consent";
 import { requireUser, unwrap, type ServerSupabase, type SessionUser } from "~/supabase.server";
 
@@ -69,32 +70,20 @@ export type CircleAccess = ServerSupabase & {
 
 const notFound = (headers?: Headers) => new Response("Not found", { status: 404, headers });
 
-// A layout and its child route load in parallel for one request: they share one lookup.
-const perRequest = new WeakMap<Request, Map<string, Promise<CircleAccess>>>();
-
 /**
  * The circle of `params.circleId` as the signed-in user sees it, and their place in it. Someone
- * outside the circle gets the same 404 as for a circle that does not exist.
+ * outside the circle gets the same 404 as for a circle that does not exist. Read once per request:
+ * the circle frame and its child route share it through the load context.
  */
-export function requireCircle(request: Request, params: Params): Promise<CircleAccess> {
+export function requireCircle(request: Request, params: Params, context: AppLoadContext): Promise<CircleAccess> {
   const parsed = UuidSchema.safeParse(params.circleId);
   if (!parsed.success) throw notFound();
   const circleId = parsed.data;
-  let byCircle = perRequest.get(request);
-  if (!byCircle) {
-    byCircle = new Map();
-    perRequest.set(request, byCircle);
-  }
-  let pending = byCircle.get(circleId);
-  if (!pending) {
-    pending = loadCircleAccess(request, circleId);
-    byCircle.set(circleId, pending);
-  }
-  return pending;
+  return once(request, context, `circle:${circleId}`, () => loadCircleAccess(request, context, circleId));
 }
 
-async function loadCircleAccess(request: Request, circleId: string): Promise<CircleAccess> {
-  const session = await requireUser(request);
+async function loadCircleAccess(request: Request, context: AppLoadContext, circleId: string): Promise<CircleAccess> {
+  const session = await requireUser(request, context);
   const { supabase, headers, user } = session;
   // One request: the circle with the reader's own active membership embedded (RLS filters both).
   const row = unwrap(
@@ -108,9 +97,17 @@ async function loadCircleAccess(request: Request, circleId: string): Promise<Cir
   ) as (Circle & { me: MemberRow[] }) | null;
   const meRow = row?.me[0];
   if (!row || !meRow) throw notFound(headers);
+  return circleAccess(session, row, meRow);
+}
+
+function circleAccess(
+  session: ServerSupabase & { user: SessionUser },
+  row: Circle & { me?: unknown },
+  meRow: MemberRow,
+): CircleAccess {
   const { me: _embedded, ...circle } = row;
   const me = toMember(meRow);
-  const isOwner = circle.owner_id === user.id;
+  const isOwner = circle.owner_id === session.user.id;
   const canInvite = isOwner || (me.role === "coordinator" && circle.coordinators_can_invite);
   return { ...session, circle, me, isOwner, canInvite };
 }

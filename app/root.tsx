@@ -31,8 +31,8 @@ export const meta: MetaFunction = () => [
   },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, headers } = await getOptionalUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, headers } = await getOptionalUser(request, context);
   return data(
     { user: user ? { email: user.email ?? "", name: displayNameOf(user) } : null },
     { headers },

@@ -1,3 +1,4 @@
+import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import {
   createServerClient,
@@ -9,6 +10,7 @@ import { jwtVerify } from "jose";
 import WebSocket from "ws";
 import { z } from "zod";
 import { getEnv } from "~/env.server";
+import { once } from "~/load-context";
 
 export type ServerSupabase = {
   supabase: SupabaseClient;
@@ -64,24 +66,17 @@ export type SessionUser = Pick<User, "id" | "email" | "user_metadata">;
 
 type UserSession = ServerSupabase & { user: SessionUser | null };
 
-// Root and route loaders of one request share one client and one verified user, so a token
-// refresh happens once per request, not once per loader.
-const perRequest = new WeakMap<Request, Promise<UserSession>>();
-
-function loadUserSession(request: Request): Promise<UserSession> {
-  let pending = perRequest.get(request);
-  if (!pending) {
-    pending = (async () => {
-      const client = createSupabaseServerClient(request);
-      // getSession() only reads the cookie (refreshing an expired token with the auth server); the
-      // cookie proves nothing until the token's signature is checked, below.
-      const { data } = await client.supabase.auth.getSession();
-      const user = data.session ? await verifyAccessToken(data.session.access_token) : null;
-      return { ...client, user };
-    })();
-    perRequest.set(request, pending);
-  }
-  return pending;
+// The root, layout and route loaders of one request share one client and one verified user (through
+// the load context), so the cookie is read, a token refreshed and its signature checked once.
+function loadUserSession(request: Request, context: AppLoadContext): Promise<UserSession> {
+  return once(request, context, "session", async () => {
+    const client = createSupabaseServerClient(request);
+    // getSession() only reads the cookie (refreshing an expired token with the auth server); the
+    // cookie proves nothing until the token's signature is checked, below.
+    const { data } = await client.supabase.auth.getSession();
+    const user = data.session ? await verifyAccessToken(data.session.access_token) : null;
+    return { ...client, user };
+  });
 }
 
 const ClaimsSchema = z.object({
@@ -118,13 +113,16 @@ export async function verifyAccessToken(token: string): Promise<SessionUser | nu
 }
 
 /** The verified user, or null when signed out (or the session is no longer valid). */
-export async function getOptionalUser(request: Request): Promise<UserSession> {
-  return loadUserSession(request);
+export async function getOptionalUser(request: Request, context: AppLoadContext): Promise<UserSession> {
+  return loadUserSession(request, context);
 }
 
 /** The verified user; redirects to sign-in (and back here afterwards) when signed out. */
-export async function requireUser(request: Request): Promise<ServerSupabase & { user: SessionUser }> {
-  const session = await loadUserSession(request);
+export async function requireUser(
+  request: Request,
+  context: AppLoadContext,
+): Promise<ServerSupabase & { user: SessionUser }> {
+  const session = await loadUserSession(request, context);
   if (!session.user) {
     const url = new URL(request.url);
     const redirectTo = url.pathname + url.search;
@@ -135,8 +133,8 @@ export async function requireUser(request: Request): Promise<ServerSupabase & { 
 }
 
 /** Redirects signed-in users away from pages meant for signed-out ones (sign in, sign up). */
-export async function requireAnonymous(request: Request, to = "/") {
-  const session = await loadUserSession(request);
+export async function requireAnonymous(request: Request, context: AppLoadContext, to = "/") {
+  const session = await loadUserSession(request, context);
   if (session.user) throw redirect(to, { headers: session.headers });
   return session;
 }

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { formatRangeInZone, toLocalDate, type InstantRange } from "~/calendar/time";
@@ -84,8 +84,8 @@ export async function loadStanding(access: CircleAccess): Promise<Standing> {
 }
 
 /** The circle (404 for someone outside it), the reader's standing and the members' names. */
-export async function requireCalendar(request: Request, params: Params): Promise<CalendarAccess> {
-  const access = await requireCircle(request, params);
+export async function requireCalendar(request: Request, params: Params, context: AppLoadContext): Promise<CalendarAccess> {
+  const access = await requireCircle(request, params, context);
   return { ...access, ...(await loadStanding(access)) };
 }
 

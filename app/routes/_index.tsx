@@ -3,8 +3,8 @@ import { data, redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { getOptionalUser, unwrap } from "~/supabase.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, supabase, headers } = await getOptionalUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, supabase, headers } = await getOptionalUser(request, context);
   if (user) {
     // Signed in: someone in one circle goes straight into it (the list is one tap away in the
     // header); anyone else sees their circles, or the form to start one.

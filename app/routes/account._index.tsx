@@ -11,8 +11,8 @@ import { displayNameOf, requireUser } from "~/supabase.server";
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Account settings · Circle" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, headers } = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, headers } = await requireUser(request, context);
   return data({ name: displayNameOf(user), email: user.email ?? "" }, { headers });
 }
 

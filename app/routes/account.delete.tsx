@@ -22,8 +22,8 @@ export const meta: MetaFunction = () => [{ title: "Delete your account · Circle
 
 type Membership = { role: string; circle: { id: string; name: string; owner_id: string } | null };
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { supabase, headers, user } = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { supabase, headers, user } = await requireUser(request, context);
   const rows = unwrap(
     await supabase
       .from("circle_members")
@@ -42,8 +42,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { supabase, headers } = await requireUser(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { supabase, headers } = await requireUser(request, context);
   const raw = formObject(await readForm(request));
   const reply = (errors: FormErrors, status: number) => data({ errors, confirm: raw.confirm ?? "" }, { status, headers });
   const submission = DeleteSchema.safeParse(raw);

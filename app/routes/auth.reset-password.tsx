@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -24,19 +24,19 @@ export const meta: MetaFunction = () => [{ title: "Choose a new password · Circ
 // for direct API calls: with secure_password_change (config.toml) a session signed in more than 24 hours
 // ago needs the code of a reauthentication email; a sign-in within 24 hours, such as the reset link's
 // own, does not (Supabase Auth's rule).
-async function requireRecovery(request: Request) {
-  const session = await getOptionalUser(request);
+async function requireRecovery(request: Request, context: AppLoadContext) {
+  const session = await getOptionalUser(request, context);
   if (!session.user || !(await hasRecovery(request, session.user.id))) return null;
   return { ...session, user: session.user };
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const recovery = await requireRecovery(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const recovery = await requireRecovery(request, context);
   return data({ allowed: Boolean(recovery) }, { status: recovery ? 200 : 403 });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const recovery = await requireRecovery(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const recovery = await requireRecovery(request, context);
   if (!recovery) return formError("This password reset link has expired. Please ask for a new one.", {}, { status: 403 });
 
   const formData = await readForm(request);

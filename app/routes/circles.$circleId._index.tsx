@@ -11,8 +11,8 @@ import { categoryList, ROLE_WORDS } from "~/consent";
 
 export const links: LinksFunction = () => [updatesStylesheet];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params, context);
   const [people, grants] = await Promise.all([loadPeople(supabase, circle.id), listGrants(supabase, circle.id)]);
   const [updates, checkInChoices] = await Promise.all([
     latestUpdates(supabase, { circleId: circle.id, timeZone: circle.time_zone, isOwner, people }),

@@ -26,8 +26,8 @@ const BeforeSchema = z
 
 export const meta: MetaFunction = () => [{ title: "Activity · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, me, isOwner, user } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, me, isOwner, user } = await requireCircle(request, params, context);
   const beforeParam = new URL(request.url).searchParams.get("before");
   const before = beforeParam === null ? null : BeforeSchema.safeParse(beforeParam);
   if (before && !before.success) throw new Response("Not found", { status: 404, headers });

@@ -19,8 +19,8 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Calendar · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const access = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const access = await requireCircle(request, params, context);
   const { circle, me, headers } = access;
   const timeZone = circle.time_zone;
   const now = new Date();

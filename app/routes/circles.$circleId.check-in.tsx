@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -43,16 +43,16 @@ const CheckInSchema = z.object({
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Check in · Circle" }];
 
-async function requireOwnerAccess(request: Request, params: LoaderFunctionArgs["params"]) {
-  const access = await requireCircle(request, params);
+async function requireOwnerAccess(request: Request, params: LoaderFunctionArgs["params"], context: AppLoadContext) {
+  const access = await requireCircle(request, params, context);
   if (!access.isOwner) {
     throw new Response("Only the person whose circle this is checks in here", { status: 403, headers: access.headers });
   }
   return access;
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle } = await requireOwnerAccess(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle } = await requireOwnerAccess(request, params, context);
   const people = await loadPeople(supabase, circle.id);
   const choices = await reachOutChoices(supabase, circle.id, people);
   const sharedId = z.string().uuid().safeParse(new URL(request.url).searchParams.get("shared"));
@@ -75,8 +75,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type Reply = { errors: FormErrors; values: CheckInValues; warning: string | null };
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, headers, circle, me } = await requireOwnerAccess(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, headers, circle, me } = await requireOwnerAccess(request, params, context);
   const fields = formFields(await readForm(request));
   const values: CheckInValues = {
     colour: typeof fields.colour === "string" ? fields.colour : undefined,

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -20,21 +20,21 @@ const DeleteSchema = z.object({
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Your data · Circle" }];
 
-async function requireOwnerAccess(request: Request, params: LoaderFunctionArgs["params"]) {
-  const access = await requireCircle(request, params);
+async function requireOwnerAccess(request: Request, params: LoaderFunctionArgs["params"], context: AppLoadContext) {
+  const access = await requireCircle(request, params, context);
   if (!access.isOwner) {
     throw new Response("Only the person whose circle this is can do this", { status: 403, headers: access.headers });
   }
   return access;
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { headers } = await requireOwnerAccess(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { headers } = await requireOwnerAccess(request, params, context);
   return data(null, { headers });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, headers, circle } = await requireOwnerAccess(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, headers, circle } = await requireOwnerAccess(request, params, context);
   const raw = formObject(await readForm(request));
   const reply = (errors: FormErrors, status: number) => data({ errors, confirm: raw.confirm ?? "" }, { status, headers });
   const submission = DeleteSchema.safeParse(raw);

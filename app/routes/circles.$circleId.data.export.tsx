@@ -5,8 +5,8 @@ import { outcome } from "~/updates.server";
 
 // The person's export: GET downloads the whole circle as one JSON file (export_circle, owner only).
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, isOwner } = await requireCircle(request, params, context);
   if (!isOwner) throw new Response("Only the person whose circle this is can export it", { status: 403, headers });
   const result = outcome<unknown>("export_circle", await supabase.rpc("export_circle", { circle_id: circle.id }));
   if (!result.ok) throw new Response(result.failure.message, { status: result.failure.status, headers });

@@ -92,8 +92,8 @@ export const meta: MetaFunction = () => [{ title: "Members · Circle" }];
 
 const Done = z.enum(["invited", "email-failed", "resent", "revoked", "grants", "role", "removed"]);
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const access = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const access = await requireCircle(request, params, context);
   const { supabase, headers, circle, me, isOwner, canInvite } = access;
   const url = new URL(request.url);
   const [members, grants, invitations] = await Promise.all([
@@ -252,8 +252,8 @@ function formError(message: string): FormErrors {
   return { formErrors: [message], fieldErrors: {} };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const access = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireCircle(request, params, context);
   const { supabase, headers, circle } = access;
   const formData = await readForm(request);
   const raw: Record<string, string | undefined> = formObject(formData);

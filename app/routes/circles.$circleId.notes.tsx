@@ -30,8 +30,8 @@ const ActionSchema = z.discriminatedUnion(
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Notes of encouragement · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, isOwner } = await requireCircle(request, params, context);
   const url = new URL(request.url);
   const aboutId = z.string().uuid().safeParse(url.searchParams.get("update"));
   const people = await loadPeople(supabase, circle.id);
@@ -72,8 +72,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type Reply = { errors: FormErrors; body: string };
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, headers, circle, isOwner, me } = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, headers, circle, isOwner, me } = await requireCircle(request, params, context);
   const raw = formObject(await readForm(request));
   const reply = (errors: FormErrors, status: number) => data<Reply>({ errors, body: raw.body ?? "" }, { status, headers });
   const submission = ActionSchema.safeParse(raw);

@@ -53,8 +53,8 @@ export const meta: MetaFunction = () => [{ title: "Email settings · Circle" }];
 const hourLabel = (hour: number) => `${String(hour).padStart(2, "0")}:00`;
 const HOURS = Array.from({ length: 24 }, (_, hour) => ({ value: String(hour), label: hourLabel(hour) }));
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params, context);
   const [prefs, setting] = await Promise.all([
     supabase
       .from("email_preferences")
@@ -92,8 +92,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, headers, circle, isOwner } = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, headers, circle, isOwner } = await requireCircle(request, params, context);
   const submission = ActionSchema.safeParse(formObject(await readForm(request)));
   if (!submission.success) {
     return data({ errors: submission.error.flatten() as FormErrors }, { status: 400, headers });

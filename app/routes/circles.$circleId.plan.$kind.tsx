@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useId } from "react";
@@ -28,8 +28,8 @@ const SectionSchema = z.object({
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Support plan · Circle" }];
 
-async function load(request: Request, params: LoaderFunctionArgs["params"]) {
-  const access = await requireCircle(request, params);
+async function load(request: Request, params: LoaderFunctionArgs["params"], context: AppLoadContext) {
+  const access = await requireCircle(request, params, context);
   const kind = z.enum(PLAN_KINDS).safeParse(params.kind);
   if (!kind.success) throw new Response("Not found", { status: 404, headers: access.headers });
   if (!access.isOwner) {
@@ -49,8 +49,8 @@ async function load(request: Request, params: LoaderFunctionArgs["params"]) {
   return { access, kind: kind.data, existing, choices };
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { access, kind, existing, choices } = await load(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { access, kind, existing, choices } = await load(request, params, context);
   const section = planSection(kind)!;
   return data(
     {
@@ -69,8 +69,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type Values = { body: string; category: string; audience: string[] };
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { access, kind, existing, choices } = await load(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { access, kind, existing, choices } = await load(request, params, context);
   const { supabase, headers, circle } = access;
   const fields = formFields(await readForm(request));
   const plan = `/circles/${circle.id}/plan`;

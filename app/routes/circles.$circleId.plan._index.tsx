@@ -19,8 +19,8 @@ import { listPlan, loadPeople } from "~/updates.server";
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Support plan · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, isOwner } = await requireCircle(request, params, context);
   const [sections, people] = await Promise.all([listPlan(supabase, circle.id), loadPeople(supabase, circle.id)]);
   const owner = people.members.find((m) => m.role === "owner");
   const url = new URL(request.url);

@@ -36,8 +36,8 @@ function refused(error: PostgrestError, fn: string, headers: Headers): never {
   throw new Response(failure.message, { status: failure.status, headers });
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, isOwner } = await requireCircle(request, params, context);
   if (!isOwner) throw new Response("Only the owner can preview", { status: 403, headers });
   const memberId = UuidSchema.safeParse(params.memberId);
   if (!memberId.success) throw new Response("Not found", { status: 404, headers });

@@ -10,8 +10,8 @@ import { categoryList, ROLE_WORDS } from "~/consent";
 
 export const meta: MetaFunction = () => [{ title: "Preview as… · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, isOwner } = await requireCircle(request, params, context);
   if (!isOwner) throw new Response("Only the owner can preview", { status: 403, headers });
   const [members, grants] = await Promise.all([listMembers(supabase, circle.id), listGrants(supabase, circle.id)]);
   return data(

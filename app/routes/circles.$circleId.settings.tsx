@@ -47,8 +47,8 @@ export const meta: MetaFunction = () => [{ title: "Settings · Circle" }];
 
 const Saved = z.enum(["settings", "paused", "resumed"]);
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { headers, circle, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { headers, circle, isOwner } = await requireCircle(request, params, context);
   const url = new URL(request.url);
   const saved = Saved.safeParse(url.searchParams.get("saved"));
   return data(
@@ -62,8 +62,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, headers, circle } = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, headers, circle } = await requireCircle(request, params, context);
   const raw = formObject(await readForm(request));
   const intent = ActionSchema.options.some((o) => o.shape.intent.value === raw.intent) ? (raw.intent as Intent) : null;
   const values = intent === "settings" ? { name: raw.name ?? "", timeZone: raw.timeZone ?? "" } : null;

@@ -15,8 +15,8 @@ import { unwrap } from "~/supabase.server";
 
 export const meta: MetaFunction = () => [{ title: "What is shared with me · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, me, isOwner, user } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, me, isOwner, user } = await requireCircle(request, params, context);
   if (isOwner) return data({ owner: true as const }, { headers });
 
   const [grants, events] = await Promise.all([

@@ -26,8 +26,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 const notFound = (headers?: Headers) => new Response("Not found", { status: 404, headers });
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const access = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const access = await requireCircle(request, params, context);
   const { supabase, circle, me, headers } = access;
   const taskId = TaskIdSchema.safeParse(params.taskId);
   if (!taskId.success) throw notFound(headers);
@@ -107,8 +107,8 @@ const ActionSchema = z.discriminatedUnion("intent", [
   }),
 ]);
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, headers } = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, headers } = await requireCircle(request, params, context);
   const taskId = TaskIdSchema.safeParse(params.taskId);
   if (!taskId.success) throw notFound(headers);
   const formData = await readForm(request);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { splitSeries, type Series } from "~/calendar/recurrence";
@@ -20,8 +20,8 @@ export const meta: MetaFunction = () => [{ title: "Edit a task · Circle" }];
 
 const notFound = (headers?: Headers) => new Response("Not found", { status: 404, headers });
 
-async function loadEditable(request: Request, params: LoaderFunctionArgs["params"]) {
-  const access = await requireCalendar(request, params);
+async function loadEditable(request: Request, params: LoaderFunctionArgs["params"], context: AppLoadContext) {
+  const access = await requireCalendar(request, params, context);
   const taskId = TaskIdSchema.safeParse(params.taskId);
   if (!taskId.success) throw notFound(access.headers);
   const task = await loadTask(access.supabase, access.circle.id, taskId.data);
@@ -90,8 +90,8 @@ function initialValues(task: TaskDetail, timeZone: string, scope: "one" | "follo
   return values;
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { access, task, scope } = await loadEditable(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { access, task, scope } = await loadEditable(request, params, context);
   const timeZone = access.circle.time_zone;
   return data(
     {
@@ -112,8 +112,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { access, task, scope } = await loadEditable(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { access, task, scope } = await loadEditable(request, params, context);
   const { supabase, circle, headers } = access;
   const timeZone = circle.time_zone;
   const now = new Date();

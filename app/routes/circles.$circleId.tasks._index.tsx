@@ -43,8 +43,8 @@ function listSearch(place: { from: string; days: number; filter: Filter }, today
   return search ? `?${search}` : "";
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const access = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const access = await requireCircle(request, params, context);
   const { circle, me, headers } = access;
   const timeZone = circle.time_zone;
   const now = new Date();
@@ -86,8 +86,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const access = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireCircle(request, params, context);
   const formData = await readForm(request);
   const parsed = TaskIntentSchema.safeParse({ intent: formData.get("intent"), taskId: formData.get("taskId") });
   if (!parsed.success) {

@@ -21,8 +21,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: appCalenda
 
 export const meta: MetaFunction = () => [{ title: "Calendar feed · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const access = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const access = await requireCircle(request, params, context);
   const { supabase, circle, me, headers } = access;
   const feed = unwrap(
     await supabase.from("calendar_feeds").select("created_at").eq("member_id", me.id).maybeSingle(),
@@ -41,8 +41,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const IntentSchema = z.object({ intent: z.enum(["reset", "delete"]) });
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, circle, headers } = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, circle, headers } = await requireCircle(request, params, context);
   const parsed = IntentSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ url: null, error: "Please use the buttons on this page." }, { status: 400, headers });
   if (parsed.data.intent === "delete") {

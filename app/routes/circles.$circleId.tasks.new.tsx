@@ -17,8 +17,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: appCalenda
 
 export const meta: MetaFunction = () => [{ title: "Add a task · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const access = await requireCalendar(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const access = await requireCalendar(request, params, context);
   requireManager(access);
   const timeZone = access.circle.time_zone;
   const today = toLocalDate(new Date(), timeZone);
@@ -37,8 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const access = await requireCalendar(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireCalendar(request, params, context);
   requireManager(access);
   const { supabase, circle, headers } = access;
   const timeZone = circle.time_zone;

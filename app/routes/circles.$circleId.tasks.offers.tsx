@@ -38,8 +38,8 @@ type OfferRow = {
 
 const OFFER_COLUMNS = "id, member_id, kind, category, message, starts_at, ends_at, all_day, status, response_note, task_id";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const access = await requireCalendar(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const access = await requireCalendar(request, params, context);
   const { supabase, circle, me, headers } = access;
   const timeZone = circle.time_zone;
   const [mine, toAnswer] = await Promise.all([
@@ -104,8 +104,8 @@ const AnswerSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("withdraw"), offerId: z.string().uuid() }),
 ]);
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const access = await requireCalendar(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const access = await requireCalendar(request, params, context);
   const { supabase, circle, headers } = access;
   const timeZone = circle.time_zone;
   const formData = await readForm(request);

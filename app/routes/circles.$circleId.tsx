@@ -14,8 +14,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.circle.name} · Circle` : "Circle" },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { circle, me, isOwner, canInvite, headers } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { circle, me, isOwner, canInvite, headers } = await requireCircle(request, params, context);
   return data(
     {
       circle: {

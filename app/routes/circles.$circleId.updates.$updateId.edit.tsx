@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -25,8 +25,8 @@ import { readForm } from "~/validation";
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Edit update · Circle" }];
 
-async function load(request: Request, params: LoaderFunctionArgs["params"]) {
-  const access = await requireCircle(request, params);
+async function load(request: Request, params: LoaderFunctionArgs["params"], context: AppLoadContext) {
+  const access = await requireCircle(request, params, context);
   const { supabase, headers, circle, isOwner, user } = access;
   const updateId = z.string().uuid().safeParse(params.updateId);
   const update = updateId.success ? await getUpdate(supabase, circle.id, updateId.data) : null;
@@ -38,8 +38,8 @@ async function load(request: Request, params: LoaderFunctionArgs["params"]) {
   return { access, update, categories, audience };
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { access, update, categories, audience } = await load(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { access, update, categories, audience } = await load(request, params, context);
   return data(
     {
       update: { id: update.id, status: update.status, checkIn: update.check_in },
@@ -58,8 +58,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type Reply = { errors: FormErrors; values: UpdateFormValues | null };
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { access, update, categories, audience } = await load(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { access, update, categories, audience } = await load(request, params, context);
   const { supabase, headers, circle, isOwner } = access;
   const fields = formFields(await readForm(request));
   const feed = `/circles/${circle.id}/updates`;

@@ -21,8 +21,8 @@ export async function loader() {
   throw new Response("Not found", { status: 404 });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, headers, circle } = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, headers, circle } = await requireCircle(request, params, context);
   const updateId = z.string().uuid().safeParse(params.updateId);
   if (!updateId.success) throw new Response("Not found", { status: 404, headers });
   const submission = SupportSchema.safeParse(formObject(await readForm(request)));

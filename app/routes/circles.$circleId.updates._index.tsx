@@ -22,8 +22,8 @@ const QuerySchema = z.object({
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Updates · Circle" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params, context);
   const query = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const { before, beforeId, posted } = query.success ? query.data : {};
   const people = await loadPeople(supabase, circle.id);

@@ -50,8 +50,8 @@ export const meta: MetaFunction = () => [{ title: "Drafts · Circle" }];
 
 type Decision = { id: number; action: string; details: { update_id?: string; note?: string }; created_at: string };
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params, context);
   if (!isOwner && me.role !== "coordinator") {
     throw new Response("Only the person and coordinators have drafts", { status: 403, headers });
   }
@@ -100,8 +100,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { supabase, headers, circle, isOwner, me } = await requireCircle(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { supabase, headers, circle, isOwner, me } = await requireCircle(request, params, context);
   const submission = ActionSchema.safeParse(formObject(await readForm(request)));
   const reply = (errors: FormErrors, status: number, updateId?: string) =>
     data({ errors, updateId: updateId ?? null }, { status, headers });

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireCircle } from "~/circles.server";
@@ -17,8 +17,8 @@ import { readForm } from "~/validation";
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "New update · Circle" }];
 
-async function load(request: Request, params: LoaderFunctionArgs["params"]) {
-  const access = await requireCircle(request, params);
+async function load(request: Request, params: LoaderFunctionArgs["params"], context: AppLoadContext) {
+  const access = await requireCircle(request, params, context);
   const categories = await writableCategories(access);
   if (categories.length === 0) {
     throw new Response("Only the person and coordinators can write updates", { status: 403, headers: access.headers });
@@ -29,15 +29,15 @@ async function load(request: Request, params: LoaderFunctionArgs["params"]) {
   return { access, categories, audience };
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { access, categories, audience } = await load(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { access, categories, audience } = await load(request, params, context);
   return data({ categories, audience }, { headers: access.headers });
 }
 
 type Reply = { errors: FormErrors; values: UpdateFormValues };
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { access, categories, audience } = await load(request, params);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { access, categories, audience } = await load(request, params, context);
   const { supabase, headers, circle, isOwner } = access;
   const fields = formFields(await readForm(request));
   const values: UpdateFormValues = {

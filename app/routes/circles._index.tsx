@@ -27,8 +27,8 @@ export const meta: MetaFunction = () => [{ title: "Your circles · Circle" }];
 
 type MyCircle = { role: Role; circle: Pick<Circle, "id" | "name" | "updates_paused"> | null };
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { supabase, headers, user } = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { supabase, headers, user } = await requireUser(request, context);
   const rows = unwrap(
     await supabase
       .from("circle_members")
@@ -56,8 +56,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { supabase, headers } = await requireUser(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { supabase, headers } = await requireUser(request, context);
   const formData = await readForm(request);
   const values = { name: String(formData.get("name") ?? ""), timeZone: String(formData.get("timeZone") ?? "") };
   const submission = CreateCircleSchema.safeParse(formObject(formData));

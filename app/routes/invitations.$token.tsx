@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
@@ -42,8 +42,8 @@ export const meta: MetaFunction = () => [
   { name: "robots", content: "noindex" },
 ];
 
-async function loadPreview(request: Request, token: string | undefined) {
-  const session = await getOptionalUser(request);
+async function loadPreview(request: Request, token: string | undefined, context: AppLoadContext) {
+  const session = await getOptionalUser(request, context);
   const parsed = TokenSchema.safeParse(token);
   if (!parsed.success) return { ...session, token: null, preview: null };
   const { data: preview, error } = await session.supabase.rpc("invitation_preview", { token: parsed.data });
@@ -54,8 +54,8 @@ async function loadPreview(request: Request, token: string | undefined) {
   return { ...session, token: parsed.data, preview: preview as Preview };
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, headers, token, preview } = await loadPreview(request, params.token);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user, headers, token, preview } = await loadPreview(request, params.token, context);
   if (!token || !preview) {
     return data({ found: false as const, signedInAs: user?.email ?? null }, { status: 404, headers });
   }
@@ -97,10 +97,10 @@ function timeLeft(expires: Date, now = new Date()): string {
   return `in ${days} day${days === 1 ? "" : "s"}`;
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const submission = IntentSchema.safeParse({ intent: formData.get("intent") });
-  const { user, headers, supabase, token, preview } = await loadPreview(request, params.token);
+  const { user, headers, supabase, token, preview } = await loadPreview(request, params.token, context);
   if (!submission.success) {
     return data({ error: "That action isn't available here." }, { status: 400, headers });
   }
@@ -110,7 +110,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   if (submission.data.intent === "accept") {
     // Signed out: sign in first, then back here.
-    await requireUser(request);
+    await requireUser(request, context);
     const result = await callRpc<{ circle_id: string }>(supabase, "accept_invitation", { token });
     if (!result.ok) return data({ error: result.failure.message }, { status: result.failure.status, headers });
     return redirect(`/circles/${result.data.circle_id}`, { headers });

@@ -379,7 +379,7 @@ describe("password reset", () => {
 describe("session guard and sign out", () => {
   test("requireUser sends a signed-out visitor to sign in, and back afterwards", async () => {
     const result = await run(
-      ((args: LoaderFunctionArgs) => requireUser(args.request)) as Handler,
+      ((args: LoaderFunctionArgs) => requireUser(args.request, args.context)) as Handler,
       get("/circles/7?tab=updates"),
     );
     expect(result.status).toBe(302);
@@ -390,7 +390,7 @@ describe("session guard and sign out", () => {
     const forged = `sb-127-auth-token=${encodeURIComponent(
       JSON.stringify({ access_token: "forged", refresh_token: "forged", user: { id: "x" } }),
     )}`;
-    const result = await run(((args: LoaderFunctionArgs) => requireUser(args.request)) as Handler, get("/", forged));
+    const result = await run(((args: LoaderFunctionArgs) => requireUser(args.request, args.context)) as Handler, get("/", forged));
     expect(result.status).toBe(302);
   });
 
@@ -399,7 +399,7 @@ describe("session guard and sign out", () => {
     const cookieName = () => `sb-${new URL(process.env.SUPABASE_URL!).hostname.split(".")[0]}-auth-token`;
     const cookieOf = (session: Partial<Session>) => `${cookieName()}=${encodeURIComponent(JSON.stringify(session))}`;
     const guard = (async (args: LoaderFunctionArgs) => {
-      const { user, headers } = await requireUser(args.request);
+      const { user, headers } = await requireUser(args.request, args.context);
       return data(user, { headers });
     }) as Handler;
 
