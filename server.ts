@@ -8,6 +8,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
 import express, { type Request } from "express";
 import type { ServerBuild } from "@remix-run/node";
 import type { ViteDevServer } from "vite";
@@ -31,6 +32,14 @@ const env = (() => {
 const port = Number(process.env.PORT ?? 3000);
 
 const app = express();
+// Text answers go out brotli- or gzip-compressed. A stream of events must reach the browser as each
+// is written, so it is left as it is.
+app.use(
+  compression({
+    filter: (req, res) =>
+      !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res),
+  }),
+);
 const httpServer = http.createServer(app);
 app.disable("x-powered-by");
 
