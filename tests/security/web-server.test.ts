@@ -204,3 +204,13 @@ describe("the calendar feed's headers", () => {
     expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
   });
 });
+
+describe("the circle's settings page", () => {
+  test("points the person to Your data to delete the circle, not to something 'coming soon'", async () => {
+    const res = await fetch(`${server.origin}/circles/${owner.circleId}/settings`, { headers: { Cookie: owner.cookie } });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).not.toContain("coming soon");
+    expect(html).toContain(`href="/circles/${owner.circleId}/data"`);
+  });
+});
