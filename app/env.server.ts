@@ -10,7 +10,6 @@ const schema = z.object({
   // Optional: the web server never needs it. Jobs (digest), seeding and tests require it where
   // they use it; a request made for a user never does. (sb_secret_..., or a legacy service_role JWT key.)
   SUPABASE_SECRET_KEY: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
-  SUPABASE_JWT_SECRET: z.string().min(32),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
   RESEND_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   APP_URL: z.string().url(),
@@ -26,21 +25,6 @@ const schema = z.object({
   // Optional: the bearer token a platform cron sends to POST /cron/digest. Without it that route is off
   // (`npm run digest` still works).
   CRON_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
-  // Web Push (VAPID, RFC 8292): all three or none; without them the app offers no push notifications.
-  // `npm run dev` makes a pair once (.local/vapid.json) and prints the public key. The public key is the
-  // only one the browser ever sees (it subscribes with it).
-  VAPID_PUBLIC_KEY: z.preprocess(
-    emptyToUndefined,
-    z.string().regex(/^[A-Za-z0-9_-]{87}$/, "must be a base64url P-256 public key (65 bytes, as web-push generate-vapid-keys prints)").optional(),
-  ),
-  VAPID_PRIVATE_KEY: z.preprocess(
-    emptyToUndefined,
-    z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url P-256 private key (32 bytes)").optional(),
-  ),
-  VAPID_SUBJECT: z.preprocess(
-    emptyToUndefined,
-    z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, "must be a mailto: or https: address the push service can reach you at").optional(),
-  ),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -100,7 +84,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
  * Supabase ones are allowed in production only against a local stack (the built app tested locally).
  */
 export const WELL_KNOWN_SUPABASE_SECRETS: ReadonlySet<string> = new Set([
-  // The CLI's local JWT secret and the legacy anon and service_role keys signed with it.
+  // The CLI's legacy local JWT secret (no longer read: listed because it is published) and the legacy
+  // anon and service_role keys signed with it.
   "super-secret-jwt-token-with-at-least-32-characters-long",
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0",
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU",
@@ -120,10 +105,6 @@ const isLocal = (url: string) => LOCAL_HOSTS.has(new URL(url).hostname);
 
 function settingProblems(env: Env): string[] {
   const problems: string[] = [];
-  const vapid = [env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY, env.VAPID_SUBJECT].filter(Boolean).length;
-  if (vapid !== 0 && vapid !== 3) {
-    problems.push("VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT: set all three (push notifications) or none");
-  }
   if (env.LOCAL_STACK && !isLocal(env.SUPABASE_URL)) {
     problems.push("LOCAL_STACK: is set, but SUPABASE_URL is not a local stack (localhost or 127.0.0.1)");
   }

@@ -6,7 +6,6 @@ import {
   serializeCookieHeader,
 } from "@supabase/ssr";
 import type { SupabaseClient, SupabaseClientOptions, User } from "@supabase/supabase-js";
-import { jwtVerify } from "jose";
 import WebSocket from "ws";
 import { z } from "zod";
 import { getEnv } from "~/env.server";
@@ -71,43 +70,34 @@ type UserSession = ServerSupabase & { user: SessionUser | null };
 function loadUserSession(request: Request, context: AppLoadContext): Promise<UserSession> {
   return once(request, context, "session", async () => {
     const client = createSupabaseServerClient(request);
-    // getSession() only reads the cookie (refreshing an expired token with the auth server); the
-    // cookie proves nothing until the token's signature is checked, below.
-    const { data } = await client.supabase.auth.getSession();
-    const user = data.session ? await verifyAccessToken(data.session.access_token) : null;
-    return { ...client, user };
+    return { ...client, user: await verifiedUser(client.supabase) };
   });
 }
 
 const ClaimsSchema = z.object({
   sub: z.string().uuid(),
   role: z.literal("authenticated"),
+  aud: z.literal("authenticated"),
   email: z.string().optional(),
   user_metadata: z.record(z.unknown()).default({}),
 });
 
-let signingKey: Promise<CryptoKey> | undefined;
-
 /**
- * The user of an access token whose signature, expiry and audience hold, else null. Checked here
- * with the project's JWT secret, as PostgREST checks it, instead of asking the auth server on every
- * request (ADR 007): a session revoked elsewhere ends when its access token expires.
+ * The user of the cookie's session, once its access token is verified, else null (ADR 007).
+ * getClaims() reads the cookie (refreshing an expired token with the auth server) and checks the
+ * token's signature and expiry against the project's JWKS, fetched once and cached; a token signed
+ * with a symmetric secret (a legacy project) it sends to the auth server instead. Then the claims
+ * must be a signed-in user's: the role keys are signed by the project too.
  */
-export async function verifyAccessToken(token: string): Promise<SessionUser | null> {
-  // Imported once: handing jose the raw secret would import it again on every request.
-  signingKey ??= crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(getEnv().SUPABASE_JWT_SECRET),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
+async function verifiedUser(supabase: SupabaseClient): Promise<SessionUser | null> {
   try {
-    const { payload } = await jwtVerify(token, await signingKey, { algorithms: ["HS256"], audience: "authenticated" });
-    const claims = ClaimsSchema.safeParse(payload);
+    const { data, error } = await supabase.auth.getClaims();
+    if (error || !data) return null;
+    const claims = ClaimsSchema.safeParse(data.claims);
     if (!claims.success) return null;
     return { id: claims.data.sub, email: claims.data.email, user_metadata: claims.data.user_metadata };
   } catch {
+    // WebCrypto refuses a key that does not fit the token's alg header: not a valid session either.
     return null;
   }
 }

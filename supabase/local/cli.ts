@@ -25,6 +25,7 @@ async function main(command: string | undefined) {
     ports: { db: config.DB_PORT, gateway: config.API_PORT },
     siteUrl: `http://localhost:${config.PORT}`,
     seedNewDatabase: true,
+    legacyJwt: config.LEGACY_JWT,
     host: config.HOST,
   });
   console.log(`Applied ${stack.appliedMigrations.length} migration(s)${stack.seeded ? " and the demo seed" : ""}.`);

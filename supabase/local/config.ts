@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { LOCAL_JWT_SECRET, LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from "./keys";
+import { LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY } from "./keys";
 import { SUPABASE_DIR } from "./migrate";
 
 export const PROJECT_DIR = path.resolve(SUPABASE_DIR, "..");
@@ -18,6 +18,8 @@ const devEnvSchema = z.object({
   // well-known local keys must not be reachable from the network unless someone asks for it.
   HOST: z.string().min(1).default("127.0.0.1"),
   SUPABASE_URL: z.string().url().optional(),
+  // 1: the local stack signs with the legacy HS256 secret and takes the JWT-shaped anon/service_role keys.
+  LEGACY_JWT: z.enum(["0", "1", ""]).default("0").transform((v) => v === "1"),
 });
 
 /** Ports and overrides for the dev stack, from the environment (and .env when present). */
@@ -45,7 +47,6 @@ export function devAppEnv(config = readDevConfig()) {
     SUPABASE_URL: api,
     SUPABASE_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
     SUPABASE_SECRET_KEY: LOCAL_SECRET_KEY,
-    SUPABASE_JWT_SECRET: LOCAL_JWT_SECRET,
     MAILBOX_URL: `${api}/mailbox/v1`,
   };
 }

@@ -6,7 +6,10 @@ import type { Mailbox } from "./mailbox";
 // /auth/v1 to the auth service, both behind the `apikey` check; /mailbox/v1 is the local mailbox, which
 // holds every sign-in link and invitation, so it answers only to the service key (like the admin API).
 
-const OPEN_AUTH_PATHS = new Set(["/verify", "/callback", "/authorize", "/health"]);
+const OPEN_AUTH_PATHS = new Set(["/verify", "/callback", "/authorize", "/health", "/.well-known/jwks.json"]);
+
+/** A JWT, or a function that gives the current one (role tokens minted with the signing key, renewed before they expire). */
+export type RoleJwt = string | (() => Promise<string>);
 
 export interface GatewayOptions {
   port: number;
@@ -14,10 +17,10 @@ export interface GatewayOptions {
   authPort: number;
   /**
    * Each accepted apikey and the JWT sent on for it when the request carries no user token: a legacy
-   * JWT key stands for itself; a publishable or secret key for the anon or service_role JWT, as
-   * Supabase's gateway swaps them (PostgREST and auth only understand JWTs).
+   * JWT key stands for itself; a publishable or secret key for an anon or service_role JWT signed with
+   * the project's key, as Supabase's gateway swaps them (PostgREST and auth only understand JWTs).
    */
-  apiKeys: Map<string, string>;
+  apiKeys: Map<string, RoleJwt>;
   /** The only keys the mailbox API accepts (apikey header or Authorization: Bearer). */
   serviceKeys: string[];
   mailbox: Mailbox;
@@ -106,7 +109,7 @@ async function handleMailbox(req: http.IncomingMessage, res: http.ServerResponse
 }
 
 export function startGateway(opts: GatewayOptions): Promise<{ port: number; address: string; stop(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://gateway");
     cors(req, res);
     if (req.method === "OPTIONS") {
@@ -129,7 +132,13 @@ export function startGateway(opts: GatewayOptions): Promise<{ port: number; addr
       }
       // supabase-js sends the key itself as the bearer when no one is signed in.
       const bearer = req.headers.authorization;
-      if (!bearer || bearer === `Bearer ${apikey}`) req.headers.authorization = `Bearer ${roleJwt}`;
+      if (!bearer || bearer === `Bearer ${apikey}`) {
+        try {
+          req.headers.authorization = `Bearer ${typeof roleJwt === "string" ? roleJwt : await roleJwt()}`;
+        } catch {
+          return json(res, 500, { message: "An unexpected error occurred" });
+        }
+      }
     }
     proxy(req, res, name === "rest" ? opts.restPort : opts.authPort, upstreamPath, opts.port);
   });

@@ -22,10 +22,14 @@ function postgrestBinary(): string {
   }
 }
 
-/** Starts PostgREST configured as Supabase configures it: schema public, role anon, the shared JWT secret. */
+/**
+ * Starts PostgREST configured as Supabase configures it: schema public, role anon, and as its
+ * jwt-secret the project's JWKS (JSON), or the shared HS256 secret in legacy mode.
+ */
 export async function startPostgrest(opts: {
   port: number;
   dbUri: string;
+  /** PostgREST's jwt-secret: a JWKS as JSON text (PostgREST 12 takes one), or an HS256 secret. */
   jwtSecret: string;
   log?: (line: string) => void;
 }) {

@@ -2,14 +2,19 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { readRateLimits } from "./auth/rate-limit";
 import { startAuthService } from "./auth/server";
-import { startGateway } from "./gateway";
+import { startGateway, type RoleJwt } from "./gateway";
 import {
+  dataFolderSigningKey,
+  LEGACY_SIGNING_KEY,
   LOCAL_ANON_KEY,
   LOCAL_AUTHENTICATOR_PASSWORD,
   LOCAL_JWT_SECRET,
   LOCAL_PUBLISHABLE_KEY,
   LOCAL_SECRET_KEY,
   LOCAL_SERVICE_ROLE_KEY,
+  publicJwks,
+  signJwt,
+  type SigningKey,
 } from "./keys";
 import { createMailbox } from "./mailbox";
 import { bootstrap, migrate, SUPABASE_DIR } from "./migrate";
@@ -28,6 +33,11 @@ export interface StackOptions {
   seedNewDatabase: boolean;
   /** Apply [auth.rate_limit] of config.toml (default). The test suite turns them off: all of it comes from one address. */
   rateLimits?: boolean;
+  /**
+   * Legacy mode (LEGACY_JWT=1): the HS256 JWT secret and the JWT-shaped anon and service_role keys of
+   * a project that has not moved to signing keys. By default an ES256 key of the data folder signs.
+   */
+  legacyJwt?: boolean;
   /** Where the gateway listens: 127.0.0.1 unless told otherwise (HOST). The other services always do. */
   host?: string;
   log?: (line: string) => void;
@@ -39,10 +49,10 @@ export interface RunningStack {
   publishableKey: string;
   /** sb_secret_...: acts as service_role. */
   secretKey: string;
-  /** The legacy anon and service_role JWT keys, still accepted. */
-  anonKey: string;
-  serviceRoleKey: string;
-  jwtSecret: string;
+  /** What signs access tokens (the private key: for tests and benchmarks that make tokens). */
+  signingKey: SigningKey;
+  /** Legacy mode only: the JWT secret and the anon and service_role JWT keys, accepted beside the API keys. */
+  legacy: { jwtSecret: string; anonKey: string; serviceRoleKey: string } | null;
   databaseUrl: string;
   mailboxUrl: string;
   appliedMigrations: string[];
@@ -90,6 +100,19 @@ function emailConfirmation(): {
   };
 }
 
+// The JWT the gateway sends on for a publishable or secret key, as Supabase's gateway mints one with the
+// project's signing key; short-lived, renewed well before it expires.
+function roleJwt(key: SigningKey, role: "anon" | "service_role"): RoleJwt {
+  let current: { token: Promise<string>; renewAt: number } | undefined;
+  return () => {
+    const now = Math.floor(Date.now() / 1000);
+    if (!current || now >= current.renewAt) {
+      current = { token: signJwt(key, { iss: "supabase", role, iat: now, exp: now + 3600 }), renewAt: now + 3000 };
+    }
+    return current.token;
+  };
+}
+
 // A server listening on every interface is reached on loopback; an IPv6 address needs brackets.
 function reachableHost(host = "127.0.0.1") {
   if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
@@ -115,6 +138,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const seeded = isNewDatabase && opts.seedNewDatabase;
     const appliedMigrations = await migrate(postgres.url, { seed: seeded });
 
+    const signingKey = opts.legacyJwt ? LEGACY_SIGNING_KEY : await dataFolderSigningKey(opts.dataDir);
+
     const mailbox = createMailbox(postgres.url);
     await mailbox.init();
     stops.push(mailbox.close);
@@ -122,7 +147,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const rest = await startPostgrest({
       port: await freePort(),
       dbUri: `postgres://authenticator:${LOCAL_AUTHENTICATOR_PASSWORD}@127.0.0.1:${dbPort}/postgres`,
-      jwtSecret: LOCAL_JWT_SECRET,
+      jwtSecret: opts.legacyJwt ? LOCAL_JWT_SECRET : JSON.stringify(publicJwks(signingKey)),
       log,
     });
     stops.push(rest.stop);
@@ -130,7 +155,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     const auth = await startAuthService({
       port: 0,
       databaseUrl: postgres.url,
-      jwtSecret: LOCAL_JWT_SECRET,
+      signingKey,
+      // [auth] refresh_token_reuse_interval of config.toml; 10 is its value there until config.ts reads it.
+      refreshTokenReuseIntervalSeconds: 10,
       siteUrl: opts.siteUrl,
       externalUrl: `http://127.0.0.1:${gatewayPort}/auth/v1`,
       ...emailConfirmation(),
@@ -143,13 +170,20 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       port: gatewayPort,
       restPort: rest.port,
       authPort: auth.port,
-      apiKeys: new Map([
-        [LOCAL_PUBLISHABLE_KEY, LOCAL_ANON_KEY],
-        [LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_KEY],
-        [LOCAL_ANON_KEY, LOCAL_ANON_KEY],
-        [LOCAL_SERVICE_ROLE_KEY, LOCAL_SERVICE_ROLE_KEY],
-      ]),
-      serviceKeys: [LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_KEY],
+      apiKeys: new Map<string, RoleJwt>(
+        opts.legacyJwt
+          ? [
+              [LOCAL_PUBLISHABLE_KEY, LOCAL_ANON_KEY],
+              [LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_KEY],
+              [LOCAL_ANON_KEY, LOCAL_ANON_KEY],
+              [LOCAL_SERVICE_ROLE_KEY, LOCAL_SERVICE_ROLE_KEY],
+            ]
+          : [
+              [LOCAL_PUBLISHABLE_KEY, roleJwt(signingKey, "anon")],
+              [LOCAL_SECRET_KEY, roleJwt(signingKey, "service_role")],
+            ],
+      ),
+      serviceKeys: opts.legacyJwt ? [LOCAL_SECRET_KEY, LOCAL_SERVICE_ROLE_KEY] : [LOCAL_SECRET_KEY],
       mailbox,
       host: opts.host,
     });
@@ -160,9 +194,10 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       url,
       publishableKey: LOCAL_PUBLISHABLE_KEY,
       secretKey: LOCAL_SECRET_KEY,
-      anonKey: LOCAL_ANON_KEY,
-      serviceRoleKey: LOCAL_SERVICE_ROLE_KEY,
-      jwtSecret: LOCAL_JWT_SECRET,
+      signingKey,
+      legacy: opts.legacyJwt
+        ? { jwtSecret: LOCAL_JWT_SECRET, anonKey: LOCAL_ANON_KEY, serviceRoleKey: LOCAL_SERVICE_ROLE_KEY }
+        : null,
       databaseUrl: postgres.url,
       mailboxUrl: `${url}/mailbox/v1`,
       appliedMigrations,

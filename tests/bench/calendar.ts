@@ -281,7 +281,6 @@ async function main() {
       SUPABASE_URL: stack.url,
       SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
       SUPABASE_SECRET_KEY: "",
-      SUPABASE_JWT_SECRET: stack.jwtSecret,
       SESSION_SECRET: "bench-session-secret-at-least-32-characters",
       RESEND_API_KEY: "",
       MAILBOX_URL: stack.mailboxUrl,
@@ -295,7 +294,7 @@ async function main() {
 
     // PostgREST: the columns calendar_window returns, for the same month, with the member's JWT.
     const range = rangeFor("month", toLocalDate(new Date(), TIME_ZONE), TIME_ZONE);
-    const jwt = await memberToken(stack.jwtSecret, PROBE_ID);
+    const jwt = await memberToken(stack.signingKey, PROBE_ID);
     const rest = new URL(`${stack.url}/rest/v1/tasks`);
     rest.searchParams.set(
       "select",
@@ -305,7 +304,7 @@ async function main() {
     rest.searchParams.append("starts_at", `gte.${new Date(range.from.getTime() - 7 * 86_400_000).toISOString()}`);
     rest.searchParams.append("starts_at", `lt.${range.to.toISOString()}`);
     rest.searchParams.set("order", "starts_at,id");
-    const restHeaders = { apikey: stack.anonKey, Authorization: `Bearer ${jwt}` };
+    const restHeaders = { apikey: stack.publishableKey, Authorization: `Bearer ${jwt}` };
     const restCheck = await fetch(rest, { headers: restHeaders });
     const restRows = (await restCheck.json()) as unknown[];
     if (!restCheck.ok) throw new Error(`PostgREST answered ${restCheck.status}`);

@@ -190,7 +190,6 @@ async function run(stack: RunningStack) {
     SUPABASE_URL: stack.url,
     SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
     SUPABASE_SECRET_KEY: stack.secretKey,
-    SUPABASE_JWT_SECRET: stack.jwtSecret,
     MAILBOX_URL: stack.mailboxUrl,
     APP_URL: "https://circle.example",
     SESSION_SECRET: "bench-session-secret-at-least-32-characters",

@@ -114,7 +114,7 @@ async function run(stack: RunningStack) {
 
     // Through PostgREST: the member's JWT vs the service-role key.
     const tokens = new Map<string, string>();
-    for (const p of sample) tokens.set(p.userId, await memberToken(stack.jwtSecret, p.userId));
+    for (const p of sample) tokens.set(p.userId, await memberToken(stack.signingKey, p.userId));
     const rest = async (p: Probe, bearer: string) => {
       const url = new URL(`${stack.url}/rest/v1/tasks`);
       url.searchParams.set("select", "id,title,category,starts_at,ends_at,slots,audience");
@@ -123,20 +123,23 @@ async function run(stack: RunningStack) {
       url.searchParams.append("starts_at", `lt.${to}`);
       url.searchParams.set("order", "starts_at");
       const start = process.hrtime.bigint();
-      const res = await fetch(url, { headers: { apikey: stack.anonKey, Authorization: `Bearer ${bearer}` } });
+      const res = await fetch(url, {
+        // The secret key goes as apikey and bearer, as supabase-js sends it; the gateway swaps both for a service_role JWT.
+        headers: { apikey: bearer.startsWith("sb_secret_") ? bearer : stack.publishableKey, Authorization: `Bearer ${bearer}` },
+      });
       const body = (await res.json()) as unknown[];
       if (!res.ok) throw new Error(`PostgREST ${res.status}: ${JSON.stringify(body)}`);
       return ms(start);
     };
     for (const p of sample.slice(0, 50)) {
       await rest(p, tokens.get(p.userId)!);
-      await rest(p, stack.serviceRoleKey);
+      await rest(p, stack.secretKey);
     }
     const restMember: number[] = [];
     const restService: number[] = [];
     for (const p of sample) {
       restMember.push(await rest(p, tokens.get(p.userId)!));
-      restService.push(await rest(p, stack.serviceRoleKey));
+      restService.push(await rest(p, stack.secretKey));
     }
 
     const report = (label: string, member: number[], service: number[]) => {

@@ -8,7 +8,7 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { SignJWT } from "jose";
+import { signJwt, type SigningKey } from "../../supabase/local/keys";
 import pg from "pg";
 import { startStack, type RunningStack } from "../../supabase/local/stack";
 
@@ -164,11 +164,7 @@ export async function seedRlsData(db: pg.Client, sizes: BenchSizes, { taskAudien
 }
 
 /** A member's access token, as the auth service would sign it (an hour long). */
-export function memberToken(jwtSecret: string, userId: string): Promise<string> {
-  return new SignJWT({ role: "authenticated", aud: "authenticated" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(userId)
-    .setIssuedAt()
-    .setExpirationTime("1h")
-    .sign(new TextEncoder().encode(jwtSecret));
+export function memberToken(key: SigningKey, userId: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(key, { role: "authenticated", aud: "authenticated", sub: userId, iat: now, exp: now + 3600 });
 }

@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStack, type RunningStack } from "../../supabase/local/stack";
 
-export type StackAddresses = Pick<RunningStack, "url" | "publishableKey" | "secretKey" | "anonKey" | "jwtSecret" | "databaseUrl" | "mailboxUrl">;
+export type StackAddresses = Pick<RunningStack, "url" | "publishableKey" | "secretKey" | "signingKey" | "databaseUrl" | "mailboxUrl">;
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -74,8 +74,8 @@ export function cpuOfTree(pid: number): Map<string, number> {
 
 async function main(dataDir: string, siteUrl: string) {
   const stack = await startStack({ dataDir, ports: { db: 0, gateway: 0 }, siteUrl, seedNewDatabase: false, rateLimits: false });
-  const { url, publishableKey, secretKey, anonKey, jwtSecret, databaseUrl, mailboxUrl } = stack;
-  console.log(JSON.stringify({ url, publishableKey, secretKey, anonKey, jwtSecret, databaseUrl, mailboxUrl }));
+  const { url, publishableKey, secretKey, signingKey, databaseUrl, mailboxUrl } = stack;
+  console.log(JSON.stringify({ url, publishableKey, secretKey, signingKey, databaseUrl, mailboxUrl }));
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

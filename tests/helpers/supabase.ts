@@ -5,8 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { createClient, type PostgrestError, type SupabaseClient } from "@supabase/supabase-js";
 import bcrypt from "bcryptjs";
+import type { JWTPayload } from "jose";
 import pg from "pg";
 import WebSocket from "ws";
+import { signJwt, type SigningKey } from "../../supabase/local/keys";
 
 export function env(name: string): string {
   const value = process.env[name];
@@ -103,4 +105,16 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text:
 export async function closeSql() {
   await pool?.end();
   pool = undefined;
+}
+
+/** The local stack's signing key (ES256, or HS256 in legacy mode), as the test setup hands it on. */
+export function projectSigningKey(): SigningKey {
+  return JSON.parse(env("SUPABASE_LOCAL_SIGNING_KEY")) as SigningKey;
+}
+
+/** A JWT signed as the project signs them (what only the auth service and the gateway can make). */
+export function projectJwt(payload: JWTPayload, opts: { expiresAt?: number } = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = opts.expiresAt ?? now + 3600;
+  return signJwt(projectSigningKey(), { iat: Math.min(now, exp - 60), ...payload, exp });
 }

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createClient, isAuthApiError, type SupabaseClient } from "@supabase/supabase-js";
-import { decodeJwt, SignJWT } from "jose";
+import { decodeJwt } from "jose";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuthService, type AuthEmail } from "../../supabase/local/auth/server";
 import { latestEmail, linkIn } from "../helpers/mailbox";
+import { projectJwt, projectSigningKey } from "../helpers/supabase";
 
 // The contract of the local auth service, exercised with supabase-js itself through the local stack's
 // gateway: what the app relies on must behave as it does against hosted Supabase Auth.
@@ -17,7 +18,6 @@ const env = (name: string) => {
 const SUPABASE_URL = env("SUPABASE_URL");
 const PUBLISHABLE_KEY = env("SUPABASE_PUBLISHABLE_KEY");
 const SECRET_KEY = env("SUPABASE_SECRET_KEY");
-const JWT_SECRET = env("SUPABASE_JWT_SECRET");
 
 function client(key = PUBLISHABLE_KEY, opts: { flowType?: "implicit" | "pkce"; bearer?: string } = {}): SupabaseClient {
   return createClient(SUPABASE_URL, key, {
@@ -170,7 +170,7 @@ describe("auth contract: password sign-in and sessions", () => {
     }
   });
 
-  it("rotates the refresh token; an older one cannot be used again", async () => {
+  it("rotates the refresh token; one rotated away within the reuse interval gets the session's current one", async () => {
     const { session } = await signUp();
     const refresh = (refresh_token: string) => client().auth.refreshSession({ refresh_token });
     const first = session.refresh_token;
@@ -184,14 +184,14 @@ describe("auth contract: password sign-in and sessions", () => {
     const lostReply = await refresh(first);
     expect(lostReply.data.session?.refresh_token).toBe(secondToken);
 
+    // Two tabs refreshing at once: within refresh_token_reuse_interval (10 s in config.toml) an older
+    // token is accepted too and gets the session's active token, not a second line of tokens.
     const third = await refresh(secondToken);
     expect(third.error).toBeNull();
-    const reused = await refresh(first);
-    expect(reused.data.session).toBeNull();
-    expect(reused.error).toMatchObject({ status: 400, code: "refresh_token_already_used" });
-    // Reuse revokes the session's refresh tokens.
-    const afterReuse = await refresh(third.data.session!.refresh_token);
-    expect(afterReuse.error).toMatchObject({ status: 400, code: "refresh_token_already_used" });
+    const replayed = await refresh(first);
+    expect(replayed.error).toBeNull();
+    expect(replayed.data.session?.refresh_token).toBe(third.data.session!.refresh_token);
+    expect((await refresh(third.data.session!.refresh_token)).error).toBeNull();
 
   });
 
@@ -453,11 +453,10 @@ describe("auth contract: user updates", () => {
 describe("auth contract: tokens seen by PostgREST", () => {
   it("refuses an expired access token", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({ role: "authenticated", aud: "authenticated", sub: randomUUID() })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setIssuedAt(now - 7200)
-      .setExpirationTime(now - 3600)
-      .sign(new TextEncoder().encode(JWT_SECRET));
+    const expired = await projectJwt(
+      { role: "authenticated", aud: "authenticated", sub: randomUUID(), iat: now - 7200 },
+      { expiresAt: now - 3600 },
+    );
     const res = await fetch(`${SUPABASE_URL}/rest/v1/`, {
       headers: { apikey: PUBLISHABLE_KEY, authorization: `Bearer ${expired}` },
     });
@@ -548,7 +547,7 @@ describe("auth contract: time limits (a service instance on a pinned clock)", ()
     service = await startAuthService({
       port: 0,
       databaseUrl: env("DATABASE_URL"),
-      jwtSecret: JWT_SECRET,
+      signingKey: projectSigningKey(),
       siteUrl: "http://localhost:3999",
       externalUrl: "http://localhost:3999/auth/v1",
       accessTokenTtlSeconds: 60,
@@ -576,6 +575,61 @@ describe("auth contract: time limits (a service instance on a pinned clock)", ()
     const late = await post("/verify", { type: "magiclink", token_hash: tokenHash });
     expect(late.status).toBe(403);
     expect(await late.json()).toMatchObject({ code: "otp_expired" });
+  });
+
+  it("a rotated refresh token replayed within the reuse interval gets the current one; after it, is refused and revokes the family", async () => {
+    clock = new Date();
+    const signedUp = await post("/signup", { email: newEmail("reuse"), password: PASSWORD });
+    const { refresh_token: first } = (await signedUp.json()) as { refresh_token: string };
+    const refresh = async (refresh_token: string) => {
+      const res = await post("/token?grant_type=refresh_token", { refresh_token });
+      return { status: res.status, body: (await res.json()) as { refresh_token?: string; access_token?: string; code?: string } };
+    };
+    const second = (await refresh(first)).body.refresh_token!;
+    clock = new Date(clock.getTime() + 2_000);
+    const third = (await refresh(second)).body.refresh_token!;
+
+    // `first` was rotated away 2 s ago (10 s is the interval): accepted, with the session's active token.
+    clock = new Date(clock.getTime() + 7_000);
+    const within = await refresh(first);
+    expect(within.status).toBe(200);
+    expect(within.body.refresh_token).toBe(third);
+    expect(within.body.access_token).toEqual(expect.any(String));
+
+    // 11 s after its rotation: refused, and the whole family with it.
+    clock = new Date(clock.getTime() + 2_000);
+    const after = await refresh(first);
+    expect(after.status).toBe(400);
+    expect(after.body).toMatchObject({ code: "refresh_token_already_used" });
+    expect((await refresh(third)).body).toMatchObject({ code: "refresh_token_already_used" });
+  });
+
+  it("takes the reuse interval as an option (0: any replay but the lost reply is refused)", async () => {
+    const strict = await startAuthService({
+      port: 0,
+      databaseUrl: env("DATABASE_URL"),
+      signingKey: projectSigningKey(),
+      siteUrl: "http://localhost:3999",
+      externalUrl: "http://localhost:3999/auth/v1",
+      refreshTokenReuseIntervalSeconds: 0,
+      sendEmail: async () => {},
+    });
+    try {
+      const call = (path: string, body: unknown) =>
+        fetch(`http://127.0.0.1:${strict.port}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-supabase-api-version": "2024-01-01" },
+          body: JSON.stringify(body),
+        }).then(async (res) => ({ status: res.status, body: (await res.json()) as { refresh_token?: string; code?: string } }));
+      const refresh = (refresh_token: string) => call("/token?grant_type=refresh_token", { refresh_token });
+      const first = (await call("/signup", { email: newEmail("strict"), password: PASSWORD })).body.refresh_token!;
+      const second = (await refresh(first)).body.refresh_token!;
+      expect((await refresh(first)).body.refresh_token).toBe(second); // the lost reply
+      await refresh(second);
+      expect(await refresh(first)).toMatchObject({ status: 400, body: { code: "refresh_token_already_used" } });
+    } finally {
+      await strict.stop();
+    }
   });
 
   it("stops accepting an access token at its expiry", async () => {

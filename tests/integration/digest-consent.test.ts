@@ -1,8 +1,7 @@
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { runEmailJob } from "~/jobs/email-job.server";
 import { at, days, deliveries, hours, makeCircle, type Person, type TestCircle } from "../helpers/digest-fixture";
-import { clientWithToken, closeSql, env, sql } from "../helpers/supabase";
+import { clientWithToken, closeSql, projectJwt, sql } from "../helpers/supabase";
 import { resetResendMock, sentEmails, server } from "../mocks";
 
 // Consent in email: a digest shows a member exactly what the pages show them (the same rule, evaluated
@@ -63,11 +62,7 @@ const claimLinks = (text: string) => [...text.matchAll(/Claim it: \S+\/tasks\/([
 
 /** What the member sees through the API with their own JWT, as the calendar page does. */
 async function tasksVisibleTo(person: Person, circleId: string) {
-  const token = await new SignJWT({ role: "authenticated", aud: "authenticated" })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(person.userId)
-    .setExpirationTime("5m")
-    .sign(new TextEncoder().encode(env("SUPABASE_JWT_SECRET")));
+  const token = await projectJwt({ role: "authenticated", aud: "authenticated", sub: person.userId });
   const { data, error } = await clientWithToken(token).from("tasks").select("id").eq("circle_id", circleId);
   expect(error).toBeNull();
   return (data ?? []).map((row) => row.id as string).sort();

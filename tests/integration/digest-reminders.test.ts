@@ -1,10 +1,9 @@
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { taskWhen } from "~/digest/render";
 import { runEmailJob } from "~/jobs/email-job.server";
 import { addDays, formatInZone, toLocalDate, zonedInstant } from "~/calendar/time";
 import { at, days, deliveries, hours, makeCircle, setPrefs, type Person } from "../helpers/digest-fixture";
-import { clientWithToken, closeSql, env, sql } from "../helpers/supabase";
+import { clientWithToken, closeSql, projectJwt, sql } from "../helpers/supabase";
 import { resetResendMock, sentEmails, server } from "../mocks";
 
 // Day-before reminders (circle's zone, pinned clock across Dublin's spring change), the immediate
@@ -23,11 +22,7 @@ afterAll(async () => {
 const emailsTo = (person: Person) => sentEmails.filter((email) => email.to === person.email);
 
 async function asUser(person: Person) {
-  const token = await new SignJWT({ role: "authenticated", aud: "authenticated" })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(person.userId)
-    .setExpirationTime("5m")
-    .sign(new TextEncoder().encode(env("SUPABASE_JWT_SECRET")));
+  const token = await projectJwt({ role: "authenticated", aud: "authenticated", sub: person.userId });
   return clientWithToken(token);
 }
 

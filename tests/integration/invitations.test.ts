@@ -3,15 +3,14 @@
 // account, case-insensitive email, the race of two accepts, the 50-per-day rate limit, coordinators.
 
 import { createHash } from "node:crypto";
-import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectError } from "../helpers/assertions";
 import {
   anonClient,
   clientWithToken,
   createUser,
-  env,
   must,
+  projectJwt,
   serviceClient,
   sql,
   uniqueEmail,
@@ -235,12 +234,7 @@ describe("invitations", () => {
       if (error) throw error;
       return { id: data.user!.id, email: data.user!.email! };
     })();
-    const token = await new SignJWT({ role: "authenticated", aud: "authenticated", email })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setSubject(id)
-      .setIssuedAt()
-      .setExpirationTime("10m")
-      .sign(new TextEncoder().encode(env("SUPABASE_JWT_SECRET")));
+    const token = await projectJwt({ role: "authenticated", aud: "authenticated", email, sub: id });
     const inv = await invite(owner, circleId, email);
     expectError(await clientWithToken(token).rpc("accept_invitation", { token: inv.token }), "email_not_confirmed", 403);
   });

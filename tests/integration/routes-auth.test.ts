@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import type { Session } from "@supabase/supabase-js";
-import { decodeJwt, SignJWT } from "jose";
-import { beforeEach, describe, expect, test } from "vitest";
+import { generateKeyPairSync } from "node:crypto";
+import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
+import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import { resetRateLimits, rules } from "~/rate-limit.server";
 import * as root from "~/root";
 import * as confirm from "~/routes/auth.confirm";
@@ -15,11 +16,13 @@ import * as signUp from "~/routes/auth.sign-up";
 import { requireUser } from "~/supabase.server";
 import { latestEmail, linkIn, listEmails } from "../helpers/mailbox";
 import { appUrl, context, cookiesFrom, get, post, run, type Handler, type RouteResult } from "../helpers/routes";
-import { anonClient, createAuthUser, PASSWORD as USER_PASSWORD, uniqueEmail } from "../helpers/supabase";
+import { anonClient, closeSql, createAuthUser, projectJwt, sql, PASSWORD as USER_PASSWORD, uniqueEmail } from "../helpers/supabase";
 
 // Remix loaders and actions called with real Requests against the real local stack.
 
 const PASSWORD = "correct horse battery";
+
+afterAll(() => closeSql());
 
 /** Opens an emailed /auth/confirm link and presses its button: posts the page's hidden fields. */
 async function pressContinue(link: string): Promise<RouteResult> {
@@ -419,6 +422,9 @@ describe("session guard and sign out", () => {
         .sign(new TextEncoder().encode(secret));
     }
 
+    /** The claims of `token` signed by the project again (its own key), expiring at `exp`. */
+    const expiredCopy = (token: string, exp: number) => projectJwt({ ...decodeJwt(token), iat: exp - 3600 }, { expiresAt: exp });
+
     const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
     test("a token signed by the auth service is accepted, with the user's name and email", async () => {
@@ -426,6 +432,22 @@ describe("session guard and sign out", () => {
       const result = await run(guard, get("/circles", cookieOf(session)));
       expect(result.status).toBe(200);
       expect(result.data).toEqual({ id, email, user_metadata: expect.objectContaining({ display_name: "Robin" }) });
+    });
+
+    test("the app holds no JWT secret: signing keys are checked with the JWKS alone, an HS256 token by the auth server", async () => {
+      expect(Object.keys(process.env).filter((name) => /JWT_SECRET/.test(name))).toEqual([]);
+      const { id, session } = await realSession();
+      // The session ends elsewhere; its access token stays valid until it expires (ADR 007).
+      await sql("delete from auth.sessions where id = $1", [decodeJwt(session.access_token).session_id]);
+      const result = await run(guard, get("/circles", cookieOf(session)));
+      if (decodeProtectedHeader(session.access_token).alg === "ES256") {
+        // Verified against the cached JWKS: no question to the auth server, so still this user.
+        expect(result.status).toBe(200);
+        expect(result.data.id).toBe(id);
+      } else {
+        // Legacy mode: getClaims() can only ask the auth server, which knows the session is gone.
+        expect(result.status).toBe(302);
+      }
     });
 
     test("the same claims signed with another secret are refused", async () => {
@@ -436,19 +458,28 @@ describe("session guard and sign out", () => {
       expect(result.headers.get("Location")).toMatch(/^\/auth\/sign-in/);
     });
 
-    test("the public anon key (signed by the project, role anon, no user) is refused", async () => {
+    test("the same claims signed with another EC key under the project's kid are refused", async () => {
       const { session } = await realSession();
-      const result = await run(
-        guard,
-        get("/circles", cookieOf({ ...session, access_token: process.env.SUPABASE_LEGACY_ANON_KEY!, refresh_token: "none" })),
-      );
+      const header = decodeProtectedHeader(session.access_token);
+      const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+      const forged = await new SignJWT(decodeJwt(session.access_token))
+        .setProtectedHeader({ alg: "ES256", typ: "JWT", kid: header.kid ?? "no-kid-in-legacy-mode" })
+        .sign(privateKey);
+      const result = await run(guard, get("/circles", cookieOf({ ...session, access_token: forged })));
+      expect(result.status).toBe(302);
+    });
+
+    test("a role token (signed by the project, role anon, no user) is refused", async () => {
+      const { session } = await realSession();
+      const anon = await projectJwt({ iss: "supabase", role: "anon" });
+      const result = await run(guard, get("/circles", cookieOf({ ...session, access_token: anon, refresh_token: "none" })));
       expect(result.status).toBe(302);
     });
 
     test("an expired token is renewed with the refresh token, and the new cookie is sent back", async () => {
       const { id, session } = await realSession();
       const past = Math.floor(Date.now() / 1000) - 60;
-      const expired = await resign(session.access_token, process.env.SUPABASE_JWT_SECRET!, past);
+      const expired = await expiredCopy(session.access_token, past);
       const result = await run(guard, get("/circles", cookieOf({ ...session, access_token: expired, expires_at: past })));
       expect(result.status).toBe(200);
       expect(result.data.id).toBe(id);
@@ -458,7 +489,7 @@ describe("session guard and sign out", () => {
     test("an expired token whose refresh token was revoked signs the visitor out", async () => {
       const { session } = await realSession();
       const past = Math.floor(Date.now() / 1000) - 60;
-      const expired = await resign(session.access_token, process.env.SUPABASE_JWT_SECRET!, past);
+      const expired = await expiredCopy(session.access_token, past);
       // Signing out everywhere (from another device) revokes every refresh token of the user.
       const elsewhere = anonClient();
       expect((await elsewhere.auth.setSession(session)).error).toBeNull();

@@ -4,13 +4,12 @@
 // none of those words may appear in any subject, text or HTML part, while the kind of help, the time and
 // the link to the task do. A practical task's title and place still appear, so the check can fail.
 
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { addDays, toLocalDate, zonedInstant } from "~/calendar/time";
 import { taskWhen } from "~/digest/render";
 import { runEmailJob } from "~/jobs/email-job.server";
 import { makeCircle, type Person, type TestCircle } from "../helpers/digest-fixture";
-import { clientWithToken, closeSql, env, sql } from "../helpers/supabase";
+import { clientWithToken, closeSql, projectJwt, sql } from "../helpers/supabase";
 import { resetResendMock, sentEmails, server } from "../mocks";
 
 process.env.RESEND_API_KEY = "re_test_emails_no_health";
@@ -25,11 +24,7 @@ afterAll(async () => {
 const TZ = "Europe/Dublin";
 
 async function asUser(person: Person) {
-  const token = await new SignJWT({ role: "authenticated", aud: "authenticated" })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(person.userId)
-    .setExpirationTime("5m")
-    .sign(new TextEncoder().encode(env("SUPABASE_JWT_SECRET")));
+  const token = await projectJwt({ role: "authenticated", aud: "authenticated", sub: person.userId });
   return clientWithToken(token);
 }
 

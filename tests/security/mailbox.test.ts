@@ -2,6 +2,7 @@ import net from "node:net";
 import os from "node:os";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { startGateway } from "../../supabase/local/gateway";
+import { LOCAL_ANON_KEY } from "../../supabase/local/keys";
 import type { Mailbox } from "../../supabase/local/mailbox";
 import { rawRequest, startAppServer, type AppServer } from "../helpers/app-server";
 import { listEmails } from "../helpers/mailbox";
@@ -47,7 +48,7 @@ describe("the mailbox API needs the service key", () => {
       ["Authorization: Bearer wrong-key"],
       [`apikey: ${process.env.SUPABASE_PUBLISHABLE_KEY}`],
       [`Authorization: Bearer ${process.env.SUPABASE_PUBLISHABLE_KEY}`],
-      [`apikey: ${process.env.SUPABASE_LEGACY_ANON_KEY}`],
+      [`apikey: ${LOCAL_ANON_KEY}`],
       [`apikey: ${serviceKey()}x`],
     ];
     for (const headers of reads) {

@@ -8,7 +8,6 @@ const own = {
   NODE_ENV: "production",
   SUPABASE_URL: "https://abcdefghijklmnop.supabase.co",
   SUPABASE_PUBLISHABLE_KEY: "sb_publishable_this-deployment-s-own-key",
-  SUPABASE_JWT_SECRET: "this-deployment-s-own-jwt-secret-0123456789",
   SESSION_SECRET: "this-deployment-s-own-session-secret-0123456789",
   APP_URL: "https://circle.example",
   SUPABASE_SECRET_KEY: "",
@@ -17,7 +16,7 @@ const own = {
 describe("the production server", () => {
   test.each([
     ["SESSION_SECRET", "local-dev-session-secret-not-for-production-use"],
-    ["SUPABASE_JWT_SECRET", "super-secret-jwt-token-with-at-least-32-characters-long"],
+    ["SUPABASE_SECRET_KEY", "sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz"],
     ["SUPABASE_PUBLISHABLE_KEY", "sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH"],
   ])("exits non-zero when %s is a published example value, naming it", async (name, value) => {
     const { code, output } = await serverExit({ ...own, [name]: value });

@@ -8,7 +8,7 @@ import { startAuthService, type AuthEmail } from "../../supabase/local/auth/serv
 import { startGateway } from "../../supabase/local/gateway";
 import { createMailbox } from "../../supabase/local/mailbox";
 import { post, run } from "../helpers/routes";
-import { closeSql, createAuthUser, env, sql, uniqueEmail } from "../helpers/supabase";
+import { closeSql, createAuthUser, env, projectJwt, projectSigningKey, sql, uniqueEmail } from "../helpers/supabase";
 
 // Issue 10 item 6. 400 wrong 6-digit codes went through /auth/v1/verify at 75 a second with no
 // refusal, and 30 wrong passwords were all answered: the app's own limit was bypassed with the public
@@ -17,6 +17,7 @@ import { closeSql, createAuthUser, env, sql, uniqueEmail } from "../helpers/supa
 // file starts its own auth service and gateway, with config.toml's limits and a clock it moves.
 
 const limits = readRateLimits(new URL("../../supabase/config.toml", import.meta.url));
+const inTenYears = Math.floor(Date.now() / 1000) + 10 * 365 * 86_400;
 let clock = new Date();
 const sent: AuthEmail[] = [];
 let stopAll: () => Promise<void>;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const auth = await startAuthService({
     port: 0,
     databaseUrl,
-    jwtSecret: env("SUPABASE_JWT_SECRET"),
+    signingKey: projectSigningKey(),
     siteUrl: env("APP_URL"),
     externalUrl: "http://127.0.0.1:1/auth/v1",
     rateLimits: limits,
@@ -40,8 +41,9 @@ beforeAll(async () => {
     restPort: 1, // never reached: these tests only talk to /auth/v1
     authPort: auth.port,
     apiKeys: new Map([
-      [env("SUPABASE_PUBLISHABLE_KEY"), env("SUPABASE_LEGACY_ANON_KEY")],
-      [env("SUPABASE_SECRET_KEY"), env("SUPABASE_LEGACY_SERVICE_ROLE_KEY")],
+      // The role tokens this file's clock never outlives.
+      [env("SUPABASE_PUBLISHABLE_KEY"), await projectJwt({ role: "anon" }, { expiresAt: inTenYears })],
+      [env("SUPABASE_SECRET_KEY"), await projectJwt({ role: "service_role" }, { expiresAt: inTenYears })],
     ]),
     serviceKeys: [env("SUPABASE_SECRET_KEY")],
     mailbox: createMailbox(databaseUrl),

@@ -6,13 +6,13 @@ import { unsubscribeToken } from "../helpers/unsubscribe";
 
 // One-click unsubscribe attacked (issue 10 item 10): mail providers' RFC 8058 POSTs carry their own
 // Origin; the token is a narrow capability (one email kind, one member of one circle, 90 days) checked
-// by the database; no request acts as the member. The app server here runs with a SUPABASE_JWT_SECRET
-// that the stack does not know, so a route that minted a member's JWT from it would be refused.
+// by the database; no request acts as the member. The app holds no JWT secret or signing key at all
+// (ADR 007), so no route could mint a member's JWT.
 
 let server: AppServer;
 
 beforeAll(async () => {
-  server = await startAppServer({ SUPABASE_JWT_SECRET: "a-jwt-secret-the-stack-does-not-know-0123456789" });
+  server = await startAppServer();
 }, 90_000);
 
 afterAll(async () => {

@@ -7,6 +7,8 @@ import { startStack } from "../../supabase/local/stack";
 // Starts the whole local stack once per test project, on free ports with a fresh database, so that
 // tests never touch a running dev stack. With SUPABASE_URL already set, that project is used instead.
 // Values reach the test workers through process.env, which they inherit.
+// LEGACY_JWT=1 starts the stack in legacy mode (HS256 secret, JWT-shaped keys, handed to the app as a
+// project that has not moved would have them); .ci/run runs part of the suite so.
 
 export default async function setup() {
   if (process.env.SUPABASE_URL) return;
@@ -20,17 +22,16 @@ export default async function setup() {
     siteUrl: appUrl,
     seedNewDatabase: false,
     rateLimits: false, // every test signs in from 127.0.0.1; tests/security/rate-limits.test.ts checks them
+    legacyJwt: process.env.LEGACY_JWT === "1",
     log: process.env.DEBUG_STACK ? console.log : undefined,
   });
 
   Object.assign(process.env, {
     SUPABASE_URL: stack.url,
-    SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
-    SUPABASE_SECRET_KEY: stack.secretKey,
-    // The legacy JWT keys, for the tests of what the gateway still accepts.
-    SUPABASE_LEGACY_ANON_KEY: stack.anonKey,
-    SUPABASE_LEGACY_SERVICE_ROLE_KEY: stack.serviceRoleKey,
-    SUPABASE_JWT_SECRET: stack.jwtSecret,
+    SUPABASE_PUBLISHABLE_KEY: stack.legacy?.anonKey ?? stack.publishableKey,
+    SUPABASE_SECRET_KEY: stack.legacy?.serviceRoleKey ?? stack.secretKey,
+    // The project's private signing key, for tests that make tokens as the project would (never the app's).
+    SUPABASE_LOCAL_SIGNING_KEY: JSON.stringify(stack.signingKey),
     DATABASE_URL: stack.databaseUrl,
     MAILBOX_URL: stack.mailboxUrl,
     APP_URL: appUrl,

@@ -10,7 +10,6 @@ const valid = {
   SUPABASE_URL: "http://127.0.0.1:54321",
   SUPABASE_PUBLISHABLE_KEY: "publishable",
   SUPABASE_SECRET_KEY: "secret",
-  SUPABASE_JWT_SECRET: "super-secret-jwt-token-with-at-least-32-characters-long",
   SESSION_SECRET: "a-session-secret-of-at-least-32-chars",
   APP_URL: "http://localhost:3000",
 };
@@ -21,6 +20,12 @@ describe("env", () => {
     expect(env.EMAIL_FROM).toBe("Circle <circle@localhost>");
     expect(env.RESEND_API_KEY).toBeUndefined();
     expect(env.MAILBOX_URL).toBeUndefined();
+  });
+
+  test("holds no JWT secret: sessions are verified with the project's JWKS (ADR 007)", () => {
+    const env = parseEnv({ ...valid, SUPABASE_JWT_SECRET: "super-secret-jwt-token-with-at-least-32-characters-long" });
+    expect(Object.keys(env).filter((name) => /JWT/.test(name))).toEqual([]);
+    expect(() => parseEnv(valid)).not.toThrow();
   });
 
   test("names every missing or wrong variable", () => {
@@ -71,7 +76,6 @@ describe("production (issue 10 items 10c and 12)", () => {
     ...valid,
     NODE_ENV: "production",
     SUPABASE_URL: "https://abcdefghijklmnop.supabase.co",
-    SUPABASE_JWT_SECRET: "this-deployment-s-own-jwt-secret-0123456789",
     APP_URL: "https://circle.example",
   };
   const refusal = (source: Record<string, string>) => {
@@ -138,21 +142,11 @@ describe("production (issue 10 items 10c and 12)", () => {
       expect(known.has(value), value).toBe(true);
     }
     const dev = devAppEnv({ PORT: 3000, API_PORT: 54321 } as Parameters<typeof devAppEnv>[0]);
-    for (const name of ["SESSION_SECRET", "SUPABASE_PUBLISHABLE_KEY", "SUPABASE_SECRET_KEY", "SUPABASE_JWT_SECRET"] as const) {
+    for (const name of ["SESSION_SECRET", "SUPABASE_PUBLISHABLE_KEY", "SUPABASE_SECRET_KEY"] as const) {
       expect(known.has(dev[name]), name).toBe(true);
     }
     for (const [name, value] of Object.entries(example)) {
       if (/KEY|SECRET/.test(name) && value !== "") expect(known.has(value), name).toBe(true);
     }
-  });
-  test("VAPID keys (Web Push): all three valid, or none", async () => {
-    const { default: webpush } = await import("web-push");
-    const keys = webpush.generateVAPIDKeys();
-    const vapid = { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey, VAPID_SUBJECT: "mailto:team@example.org" };
-    expect(parseEnv({ ...valid, ...vapid }).VAPID_PUBLIC_KEY).toBe(keys.publicKey);
-    expect(parseEnv({ ...valid, VAPID_PUBLIC_KEY: "", VAPID_PRIVATE_KEY: "", VAPID_SUBJECT: "" }).VAPID_PUBLIC_KEY).toBeUndefined();
-    expect(() => parseEnv({ ...valid, VAPID_PUBLIC_KEY: keys.publicKey })).toThrow(/set all three/);
-    expect(() => parseEnv({ ...valid, ...vapid, VAPID_PRIVATE_KEY: "short" })).toThrow(/VAPID_PRIVATE_KEY/);
-    expect(() => parseEnv({ ...valid, ...vapid, VAPID_SUBJECT: "http://example.org" })).toThrow(/VAPID_SUBJECT/);
   });
 });

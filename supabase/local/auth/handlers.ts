@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
+import { publicJwks } from "../keys";
 import { buildEmail, buildReauthenticationEmail } from "./emails";
 import type { RateLimiter } from "./rate-limit";
 import { ApiError, badRequest, forbidden, notFound, redirectTarget, unprocessable, type Reply, type Req } from "./http";
@@ -71,6 +72,13 @@ export async function deliver(s: Service, email: AuthEmail, failure: string) {
 
 export const health: Handler = async () =>
   ok({ version: "local", name: "GoTrue", description: "GoTrue is a user registration and authentication API" });
+
+/** The project's public signing keys; empty in legacy mode, as GoTrue never publishes a symmetric secret. */
+export const jwks: Handler = async (s) => ({
+  status: 200,
+  body: publicJwks(s.tokens.signingKey),
+  headers: { "cache-control": "public, max-age=600" },
+});
 
 export const settings: Handler = async (s) =>
   ok({

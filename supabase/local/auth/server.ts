@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import pg from "pg";
+import type { SigningKey } from "../keys";
 import * as adminApi from "./admin";
 import * as api from "./handlers";
 import * as links from "./links";
@@ -30,13 +31,13 @@ export interface AuthEmail {
 export interface AuthServiceOptions {
   port: number; // 0 = pick a free port
   databaseUrl: string; // superuser connection string of the local Postgres
-  jwtSecret: string; // HS256 secret (same as PostgREST's)
+  signingKey: SigningKey; // ES256 key (its public half is the JWKS PostgREST trusts), or HS256 in legacy mode
   siteUrl: string; // default redirect target (the app URL), e.g. http://localhost:3000
   // Where clients reach this service (GoTrue's API_EXTERNAL_URL): every emailed link is built on it,
   // never on request headers, which an attacker chooses.
   externalUrl: string; // e.g. http://127.0.0.1:54321/auth/v1
   accessTokenTtlSeconds?: number; // default 3600
-  refreshTokenReuseIntervalSeconds?: number; // default 0 (Supabase's default is 10)
+  refreshTokenReuseIntervalSeconds?: number; // [auth] refresh_token_reuse_interval; default 10, as Supabase's
   sendEmail: (email: AuthEmail) => Promise<void>; // the stack wires this to the local mailbox
   // [auth.email] enable_confirmations of config.toml: sign-ups wait for the emailed link. Default off.
   enableConfirmations?: boolean;
@@ -54,6 +55,7 @@ const USER_PATH = /^\/admin\/users\/([^/]+)$/;
 const ROUTES: Route[] = [
   ["GET", "/health", api.health],
   ["GET", "/settings", api.settings],
+  ["GET", "/.well-known/jwks.json", api.jwks],
   ["POST", "/signup", api.signup, "sign_in_sign_ups"],
   ["POST", "/token", api.token, "token_refresh"], // every grant, the password one too, as in GoTrue
   ["POST", "/otp", links.otp, "sign_in_sign_ups"],
@@ -143,9 +145,9 @@ export async function startAuthService(opts: AuthServiceOptions): Promise<{ port
     limits: opts.rateLimits ? createRateLimiter(opts.rateLimits, now) : unlimited,
     now,
     tokens: {
-      secret: new TextEncoder().encode(opts.jwtSecret),
+      signingKey: opts.signingKey,
       ttlSeconds: opts.accessTokenTtlSeconds ?? 3600,
-      reuseIntervalSeconds: opts.refreshTokenReuseIntervalSeconds ?? 0,
+      reuseIntervalSeconds: opts.refreshTokenReuseIntervalSeconds ?? 10,
       now,
     },
   };

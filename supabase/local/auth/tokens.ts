@@ -1,18 +1,20 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { errors as joseErrors, type JWTPayload } from "jose";
 import type pg from "pg";
+import { signJwt, verifyProjectJwt, type SigningKey } from "../keys";
 import { ApiError, badRequest, forbidden, OAuthError } from "./http";
 import { findUserById, INSTANCE_ID, isBanned, passwordWeakness, userJson, type Db, type UserRow } from "./users";
 
-// Sessions, refresh tokens and access tokens (HS256 JWTs with the claims Supabase Auth issues).
+// Sessions, refresh tokens and access tokens (JWTs with the claims Supabase Auth issues, signed ES256
+// with the project's key and its kid, or HS256 in legacy mode).
 // Refresh tokens rotate on every use. As in Supabase Auth, presenting the token just rotated away
 // (the parent of the session's active one) returns the active one again: the client lost the last
-// response. Any other revoked token fails and revokes the session's remaining tokens, unless it was
-// revoked within the reuse interval (Supabase's default is 10s; ours defaults to 0, so that reuse
-// fails deterministically).
+// response. Another revoked token is accepted within the reuse interval after it was rotated away
+// (two tabs refreshing at once) and also gets the session's active token; after the interval it is
+// refused and revokes the session's remaining tokens.
 
 export interface TokenConfig {
-  secret: Uint8Array;
+  signingKey: SigningKey;
   ttlSeconds: number;
   reuseIntervalSeconds: number;
   now: () => Date;
@@ -31,7 +33,7 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 async function signAccessToken(cfg: TokenConfig, user: UserRow, sessionId: string, amr: AmrEntry[], issuer: string) {
   const issuedAt = seconds(cfg.now());
   const expiresAt = issuedAt + cfg.ttlSeconds;
-  const token = await new SignJWT({
+  const token = await signJwt(cfg.signingKey, {
     aud: user.aud,
     exp: expiresAt,
     iat: issuedAt,
@@ -46,9 +48,7 @@ async function signAccessToken(cfg: TokenConfig, user: UserRow, sessionId: strin
     amr,
     session_id: sessionId,
     is_anonymous: user.is_anonymous,
-  })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .sign(cfg.secret);
+  });
   return { token, expiresAt };
 }
 
@@ -150,10 +150,13 @@ export async function refreshSession(pool: pg.Pool, cfg: TokenConfig, refreshTok
         `select token, parent from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1`,
         [token.session_id]
       );
+      // updated_at of a revoked token is when it was rotated away.
       const reuseUntil = token.updated_at.getTime() + cfg.reuseIntervalSeconds * 1000;
-      if (active.rows[0]?.parent === refreshToken) {
+      if (active.rows[0] && (active.rows[0].parent === refreshToken || now.getTime() <= reuseUntil)) {
         next = active.rows[0].token;
-      } else if (now.getTime() > reuseUntil) {
+      } else if (!active.rows[0]) {
+        throw badRequest("refresh_token_already_used", "Invalid Refresh Token: Already Used");
+      } else {
         await db.query(
           `update auth.refresh_tokens set revoked = true, updated_at = $2 where session_id = $1 and not revoked`,
           [token.session_id, now]
@@ -206,16 +209,17 @@ export async function endSessions(
   }
 }
 
-/** Verifies an HS256 JWT (user access token, or the anon/service-role key). */
+/** Verifies a JWT signed with the project's key (a user's access token, or a role key the gateway sends). */
 export async function verifyJwt(cfg: TokenConfig, token: string): Promise<JWTPayload> {
   try {
-    const { payload } = await jwtVerify(token, cfg.secret, { algorithms: ["HS256"], currentDate: cfg.now() });
-    return payload;
+    return await verifyProjectJwt(cfg.signingKey, token, { currentDate: cfg.now() });
   } catch (error) {
     const reason =
       error instanceof joseErrors.JWTExpired
         ? "token has invalid claims: token is expired"
-        : error instanceof joseErrors.JWSSignatureVerificationFailed
+        : error instanceof joseErrors.JWSSignatureVerificationFailed ||
+          error instanceof joseErrors.JWKSNoMatchingKey ||
+          error instanceof joseErrors.JOSEAlgNotAllowed
         ? "token signature is invalid: signature is invalid"
         : "token is malformed";
     throw forbidden("bad_jwt", `invalid JWT: unable to parse or verify signature, ${reason}`);
