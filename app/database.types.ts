@@ -411,6 +411,47 @@ export type Database = {
         }
         Relationships: []
       }
+      push_subscriptions: {
+        Row: {
+          auth: string
+          circle_id: string
+          created_at: string
+          device_label: string
+          endpoint: string
+          id: string
+          member_id: string
+          p256dh: string
+        }
+        Insert: {
+          auth: string
+          circle_id: string
+          created_at?: string
+          device_label: string
+          endpoint: string
+          id?: string
+          member_id: string
+          p256dh: string
+        }
+        Update: {
+          auth?: string
+          circle_id?: string
+          created_at?: string
+          device_label?: string
+          endpoint?: string
+          id?: string
+          member_id?: string
+          p256dh?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "push_subscriptions_member_id_circle_id_fkey"
+            columns: ["member_id", "circle_id"]
+            isOneToOne: false
+            referencedRelation: "circle_members"
+            referencedColumns: ["id", "circle_id"]
+          },
+        ]
+      }
       reach_out_requests: {
         Row: {
           circle_id: string

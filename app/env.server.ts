@@ -25,6 +25,21 @@ const schema = z.object({
   // Optional: the bearer token a platform cron sends to POST /cron/digest. Without it that route is off
   // (`npm run digest` still works).
   CRON_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  // Web Push (VAPID, RFC 8292): all three or none; without them the app offers no push notifications.
+  // `npm run dev` makes a pair once (.local/vapid.json) and prints the public key. The public key is the
+  // only one the browser ever sees (it subscribes with it).
+  VAPID_PUBLIC_KEY: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[A-Za-z0-9_-]{87}$/, "must be a base64url P-256 public key (65 bytes, as web-push generate-vapid-keys prints)").optional(),
+  ),
+  VAPID_PRIVATE_KEY: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url P-256 private key (32 bytes)").optional(),
+  ),
+  VAPID_SUBJECT: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, "must be a mailto: or https: address the push service can reach you at").optional(),
+  ),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -105,6 +120,10 @@ const isLocal = (url: string) => LOCAL_HOSTS.has(new URL(url).hostname);
 
 function settingProblems(env: Env): string[] {
   const problems: string[] = [];
+  const vapid = [env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY, env.VAPID_SUBJECT].filter(Boolean).length;
+  if (vapid !== 0 && vapid !== 3) {
+    problems.push("VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT: set all three (push notifications) or none");
+  }
   if (env.LOCAL_STACK && !isLocal(env.SUPABASE_URL)) {
     problems.push("LOCAL_STACK: is set, but SUPABASE_URL is not a local stack (localhost or 127.0.0.1)");
   }

@@ -212,7 +212,8 @@ export function renderDigest(content: DigestContent, ctx: EmailContext): Rendere
 
   if (content.open_tasks.length > 0) {
     const intro = `${plural(content.open_count, "task", "tasks")} in the next 7 days ${content.open_count === 1 ? "still needs" : "still need"} help. Claim one and the others will see it is taken.`;
-    const cards = content.open_tasks.map((task) => taskCard(task, ctx, circleId, timeZone, true));
+    // The job picks unclaimed tasks first when there are more than it lists; the reader wants them by date.
+    const cards = byStart(content.open_tasks).map((task) => taskCard(task, ctx, circleId, timeZone, true));
     const more = content.open_count - content.open_tasks.length;
     const calendar = emailLinks.calendar(ctx.appUrl, circleId);
     parts.push([
@@ -227,7 +228,7 @@ export function renderDigest(content: DigestContent, ctx: EmailContext): Rendere
   }
 
   if (content.my_tasks.length > 0) {
-    const cards = content.my_tasks.map((task) => taskCard(task, ctx, circleId, timeZone, false));
+    const cards = byStart(content.my_tasks).map((task) => taskCard(task, ctx, circleId, timeZone, false));
     parts.push([
       heading("Your tasks") + p("Thank you for these. If you can no longer do one, release it in Circle so someone else can.") + list(cards.map(([h]) => h)),
       ["", "YOUR TASKS", cards.map(([, t]) => t).join("\n\n")].join("\n"),
@@ -410,4 +411,8 @@ function renderHelperNotice(event: NoticeEvent, recipientName: string, ctx: Emai
     { html: link(settings, "Your email settings"), text: `Your email settings: ${settings}` },
   ]);
   return assemble(subject, lines.join(" "), kicker, parts, foot);
+}
+
+function byStart<T extends { starts_at: string }>(tasks: T[]): T[] {
+  return [...tasks].sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
 }

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { requireCircle } from "~/circles.server";
 import { exportFileName } from "~/updates";
 import { outcome } from "~/updates.server";
@@ -7,7 +8,8 @@ import { outcome } from "~/updates.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { supabase, headers, circle, isOwner } = await requireCircle(request, params, context);
-  if (!isOwner) throw new Response("Only the person whose circle this is can export it", { status: 403, headers });
+  // A file route has no page to show a refusal in: "Your data" refuses with the app's error page.
+  if (!isOwner) throw redirect(`/circles/${circle.id}/data`, { headers });
   const result = outcome<unknown>("export_circle", await supabase.rpc("export_circle", { circle_id: circle.id }));
   if (!result.ok) throw new Response(result.failure.message, { status: result.failure.status, headers });
   headers.set("Content-Type", "application/json; charset=utf-8");

@@ -232,8 +232,8 @@ export default function Settings() {
       <section aria-labelledby="leaving-heading">
         <h2 id="leaving-heading">Leaving the circle</h2>
         <p>
-          As the person whose circle this is, you can&apos;t leave it. If you no longer want it, you will be able to
-          delete the circle and everything in it (coming soon).
+          As the person whose circle this is, you can&apos;t leave it. If you no longer want it, you can export
+          everything in it and delete the circle from <Link to={`/circles/${circle.id}/data`}>Your data</Link>.
         </p>
       </section>
     </>

@@ -20,7 +20,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
       // Personal data behind a secret URL: not for shared caches; calendar apps poll it anyway.
       "Cache-Control": "private, max-age=300",
       "X-Robots-Tag": "noindex",
-      "Referrer-Policy": "no-referrer",
+      // Referrer-Policy is the app's (strict-origin-when-cross-origin: never the path, so never the
+      // secret, leaves the site); a second one here was sent beside it.
     },
   });
 }

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import webpush from "web-push";
 import { DEMO_PASSWORD, DEV_DATA_DIR, devAppEnv, PROJECT_DIR, readDevConfig } from "./config";
 import { isPortFree } from "./net";
 import { PortInUseError, startStack, type RunningStack } from "./stack";
@@ -21,6 +23,16 @@ async function demoSignIns(databaseUrl: string): Promise<string[]> {
   }
 }
 
+/** Development VAPID keys for Web Push: made once, kept in .local/vapid.json (git-ignored). */
+function devVapidKeys(): { publicKey: string; privateKey: string } {
+  const file = path.join(PROJECT_DIR, ".local", "vapid.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as { publicKey: string; privateKey: string };
+  const keys = webpush.generateVAPIDKeys();
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return keys;
+}
+
 async function main() {
   const config = readDevConfig();
   if (!(await isPortFree(config.PORT))) {
@@ -36,6 +48,12 @@ async function main() {
   };
   env.APP_URL ??= local.APP_URL;
   env.SESSION_SECRET ??= local.SESSION_SECRET;
+  if (!env.VAPID_PUBLIC_KEY && !env.VAPID_PRIVATE_KEY) {
+    const vapid = devVapidKeys();
+    env.VAPID_PUBLIC_KEY = vapid.publicKey;
+    env.VAPID_PRIVATE_KEY = vapid.privateKey;
+    env.VAPID_SUBJECT ??= "mailto:circle@localhost.test";
+  }
 
   if (config.SUPABASE_URL) {
     console.log(`Using the Supabase project at ${config.SUPABASE_URL} (SUPABASE_URL is set).`);
@@ -86,6 +104,7 @@ async function main() {
   API:      ${stack.url}   (SUPABASE_URL)
   Publishable key: ${stack.publishableKey}
   Secret key:      ${stack.secretKey}   (server only)
+  VAPID public key: ${env.VAPID_PUBLIC_KEY ?? "(push off)"}   (Web Push; private key in .local/vapid.json)
   Database: ${stack.databaseUrl}
 ${people.length ? `\n  Demo sign-ins (password: ${DEMO_PASSWORD}):\n${people.join("\n")}\n` : ""}
   Ctrl-C stops everything.`);

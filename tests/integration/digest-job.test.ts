@@ -329,3 +329,29 @@ describe("exactly once", () => {
     expect((await deliveries([circle.circleId])).map((row) => row.status)).toEqual(["expired"]);
   });
 });
+
+describe("the digest says what the app says (issue 12)", () => {
+  test("an approved coordinator's draft is the person's, and open tasks come in date order", async () => {
+    const now = new Date();
+    const circle = await makeCircle({ ownerName: "Maria", ownerPrefs: { frequency: "off" } });
+    const joinedAt = at(now, -days(3));
+    const elena = await circle.member("Elena", { role: "coordinator", categories: ["practical", "general", "milestones", "wellbeing"], joinedAt, prefs: { frequency: "off" } });
+    const sam = await circle.member("Sam", { categories: ["practical", "general"], joinedAt });
+    // A draft Elena wrote and Maria approved: published, with Elena as its author.
+    await circle.update({ author: elena, category: "general", body: "Maria is home.", publishedAt: at(now, -hours(2)) });
+    // The earlier task has one of its two spots taken, which used to put it after the later one.
+    const sunday = await circle.task({ title: "Sunday dinner", startsAt: at(now, days(2)), slots: 2 });
+    await circle.claim(sunday, elena);
+    await circle.task({ title: "Wednesday ride", kind: "ride", startsAt: at(now, days(5)) });
+
+    await job([circle], now);
+    const [email] = emailsTo(sam.email);
+    const text = email.text ?? "";
+    const html = email.html ?? "";
+    expect(text).toContain("Maria shared a general update");
+    expect(text).not.toContain("Elena shared");
+    expect(text.indexOf("Sunday dinner")).toBeGreaterThan(-1);
+    expect(text.indexOf("Sunday dinner")).toBeLessThan(text.indexOf("Wednesday ride"));
+    expect(html.indexOf("Sunday dinner")).toBeLessThan(html.indexOf("Wednesday ride"));
+  });
+});

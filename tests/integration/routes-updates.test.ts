@@ -367,7 +367,11 @@ describe("the person's data", () => {
     const doc = JSON.parse(result.body!);
     expect(doc.circle.id).toBe(f.circleId);
     expect(doc.members.length).toBeGreaterThan(5);
-    expect((await run(exportRoute.loader, get(`${base()}/data/export`, await cookie("coordW")), params())).status).toBe(403);
+    // A member is sent to "Your data", which refuses with the app's error page (not a bare text 403).
+    const refused = await run(exportRoute.loader, get(`${base()}/data/export`, await cookie("coordW")), params());
+    expect(refused.status).toBe(302);
+    expect(refused.headers.get("Location")).toBe(`${base()}/data`);
+    expect((await run(dataPage.loader, get(`${base()}/data`, await cookie("coordW")), params())).status).toBe(403);
   });
 
   test("deleting a circle needs its name", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PLAN_KINDS } from "~/updates";
 import { rawRequest, startAppServer, type AppServer } from "../helpers/app-server";
+import { makeCalendarCircle } from "../helpers/calendar-fixture";
 import { newCircle } from "../helpers/routes";
 import { closeSql, must, sql } from "../helpers/supabase";
 
@@ -191,4 +192,25 @@ test("every action reads its form through readForm (a new action cannot bring th
     if ((await readFile(new URL(file, dir), "utf8")).includes(".formData()")) direct.push(file);
   }
   expect(direct).toEqual([]);
+});
+
+describe("the calendar feed's headers", () => {
+  test("one Referrer-Policy, not the app's and the route's both", async () => {
+    const c = await makeCalendarCircle();
+    const token = must(await c.owner.client.rpc("reset_calendar_feed", { circle_id: c.circleId })) as string;
+    const res = await fetch(`${server.origin}/feeds/${token}.ics`);
+    expect(res.status).toBe(200);
+    // fetch joins repeated headers with ", ": two policies would read "a, b".
+    expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+  });
+});
+
+describe("the circle's settings page", () => {
+  test("points the person to Your data to delete the circle, not to something 'coming soon'", async () => {
+    const res = await fetch(`${server.origin}/circles/${owner.circleId}/settings`, { headers: { Cookie: owner.cookie } });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).not.toContain("coming soon");
+    expect(html).toContain(`href="/circles/${owner.circleId}/data"`);
+  });
 });

@@ -149,4 +149,14 @@ describe("production (issue 10 items 10c and 12)", () => {
       if (/KEY|SECRET/.test(name) && value !== "") expect(known.has(value), name).toBe(true);
     }
   });
+  test("VAPID keys (Web Push): all three valid, or none", async () => {
+    const { default: webpush } = await import("web-push");
+    const keys = webpush.generateVAPIDKeys();
+    const vapid = { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey, VAPID_SUBJECT: "mailto:team@example.org" };
+    expect(parseEnv({ ...valid, ...vapid }).VAPID_PUBLIC_KEY).toBe(keys.publicKey);
+    expect(parseEnv({ ...valid, VAPID_PUBLIC_KEY: "", VAPID_PRIVATE_KEY: "", VAPID_SUBJECT: "" }).VAPID_PUBLIC_KEY).toBeUndefined();
+    expect(() => parseEnv({ ...valid, VAPID_PUBLIC_KEY: keys.publicKey })).toThrow(/set all three/);
+    expect(() => parseEnv({ ...valid, ...vapid, VAPID_PRIVATE_KEY: "short" })).toThrow(/VAPID_PRIVATE_KEY/);
+    expect(() => parseEnv({ ...valid, ...vapid, VAPID_SUBJECT: "http://example.org" })).toThrow(/VAPID_SUBJECT/);
+  });
 });
