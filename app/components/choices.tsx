@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import type { ComponentPropsWithRef, InputHTMLAttributes, ReactNode } from "react";
 import { ErrorList, type ListOfErrors } from "~/components/forms";
 
@@ -116,7 +116,12 @@ export function ChoiceGroup({
 }
 
 /** A calm message after something worked (role=status), or an alert when it did not. */
-export function Notice({ tone = "success", children }: { tone?: "success" | "error"; children: ReactNode }) {
+export function Notice({ tone = "success", focus = false, children }: { tone?: "success" | "error"; focus?: boolean; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  // After an action (a claim), keyboard and screen-reader users land on what it did.
+  useEffect(() => {
+    if (focus) ref.current?.focus();
+  }, [focus, children]);
   if (tone === "error") {
     return (
       <div role="alert" className="form-errors">
@@ -125,7 +130,7 @@ export function Notice({ tone = "success", children }: { tone?: "success" | "err
     );
   }
   return (
-    <div role="status" className="notice">
+    <div role="status" className="notice" ref={ref} tabIndex={focus ? -1 : undefined}>
       {children}
     </div>
   );

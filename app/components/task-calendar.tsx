@@ -1,6 +1,6 @@
 import { Link, useNavigate } from "@remix-run/react";
 import { DateTime } from "luxon";
-import { cloneElement, isValidElement, useEffect, useMemo, useRef, type MouseEvent, type ReactElement, type ReactNode } from "react";
+import { cloneElement, isValidElement, useEffect, useMemo, useRef, type CSSProperties, type MouseEvent, type ReactElement, type ReactNode } from "react";
 import { Calendar, luxonLocalizer, type EventProps, type EventWrapperProps, type ToolbarProps, type View } from "react-big-calendar";
 import { placeLabel, placeSearch, shiftDate, VIEW_LABELS, VIEWS, type CalendarPlace } from "~/calendar/navigation";
 import type { TaskSummary } from "~/calendar/task-view";
@@ -33,7 +33,12 @@ function zonedDateTime(timeZone: string): typeof DateTime {
  */
 function EventWrapper({ children }: EventWrapperProps<CalendarEvent> & { children?: ReactNode }) {
   if (!isValidElement(children)) return <>{children}</>;
-  return cloneElement(children as ReactElement<Record<string, unknown>>, { role: undefined, tabIndex: undefined });
+  const element = children as ReactElement<{ style?: CSSProperties }>;
+  // In week and day views the event is as tall as its duration, at least: a 30-minute task grows to
+  // show its whole title instead of cutting it off.
+  const style = element.props.style;
+  const grown = style?.height !== undefined ? { ...style, height: undefined, minHeight: style.height } : style;
+  return cloneElement(element as ReactElement<Record<string, unknown>>, { role: undefined, tabIndex: undefined, style: grown });
 }
 
 /**
@@ -152,8 +157,24 @@ function makeMonthView(opts: {
       weeks[weeks.length - 1].push(day);
     }
     const monthHasTasks = [...byDate.keys()].some((date) => date.startsWith(month));
+    // Every day number is a link: a keyboard reaches the first task that needs help in one step.
+    const firstOpen = tasks.find((task) => task.needsHelp && task.localDate.startsWith(month))?.id;
     return (
       <>
+        {firstOpen ? (
+          <a
+            href="#first-open-task"
+            className="task-month-skip"
+            onClick={(event) => {
+              const target = document.getElementById("first-open-task");
+              if (!target) return;
+              event.preventDefault();
+              target.focus();
+            }}
+          >
+            Go to the first task that needs help
+          </a>
+        ) : null}
         {/* Plain links (a month holds a hundred or more): one handler makes them client navigations. */}
         <table className="task-month" onClick={followLink}>
           <caption className="visually-hidden">{placeLabel("month", place.date)}: tasks by day</caption>
@@ -189,9 +210,15 @@ function makeMonthView(opts: {
                         <ul className="task-month-events">
                           {dayTasks.map((task) => (
                             <li key={task.id}>
-                              <a href={opts.taskHref(task.id)} className={`${eventClass(task)} task-event-link`}>
+                              <a
+                                href={opts.taskHref(task.id)}
+                                id={task.id === firstOpen ? "first-open-task" : undefined}
+                                className={`${eventClass(task)} task-event-link`}
+                              >
+                                {task.allDay ? null : <span className="task-event-time">{toLocalDateTime(new Date(task.startsAt), timeZone).slice(11, 16)} </span>}
                                 <span className="task-event-state">{eventPrefix(task)}:</span>{" "}
                                 <span className="task-event-title">{task.title}</span>
+                                {task.claimers.length ? <span className="task-event-who"> · {task.claimers.join(", ")}</span> : null}
                                 <span className="visually-hidden">, {task.when}</span>
                               </a>
                             </li>
@@ -362,9 +389,47 @@ export function TaskCalendar({
         popup={false}
         min={min}
         max={max}
-        formats={{ timeGutterFormat: "HH:mm", agendaTimeFormat: "HH:mm", dayFormat: "EEE d" }}
+        formats={{ timeGutterFormat: "HH:mm", agendaTimeFormat: "HH:mm", agendaDateFormat: "EEE d MMM", dayFormat: "EEE d" }}
         messages={{ noEventsInRange: "No tasks in these dates." }}
       />
+      {place.view === "week" ? <WeekAsRows tasks={tasks} place={place} today={today} timeZone={timeZone} circleId={circleId} /> : null}
     </div>
+  );
+}
+
+/**
+ * The week on a phone (below 600 px, where seven columns are 45 px wide): one row per day, its tasks
+ * with their times. The stylesheet shows either this or react-big-calendar's grid.
+ */
+function WeekAsRows({ tasks, place, today, timeZone, circleId }: { tasks: TaskSummary[]; place: CalendarPlace; today: string; timeZone: string; circleId: string }) {
+  const first = toLocalDate(rangeFor("week", place.date, timeZone).from, timeZone);
+  const days = Array.from({ length: 7 }, (_, i) => addDays(first, i));
+  return (
+    <ol className="task-week-rows" aria-label={`${placeLabel("week", place.date)}: tasks by day`}>
+      {days.map((day) => {
+        const dayTasks = tasks.filter((task) => datesOf(task).includes(day));
+        return (
+          <li key={day} className={`task-week-day${day === today ? " is-today" : ""}`} aria-current={day === today ? "date" : undefined}>
+            <h3 className="task-week-date">{labelOf(day).replace(/ \d{4}$/, "")}</h3>
+            {dayTasks.length ? (
+              <ul className="task-month-events">
+                {dayTasks.map((task) => (
+                  <li key={task.id}>
+                    <Link to={`/circles/${circleId}/tasks/${task.id}`} className={`${eventClass(task)} task-event-link`}>
+                      {task.allDay ? null : <span className="task-event-time">{toLocalDateTime(new Date(task.startsAt), timeZone).slice(11, 16)} </span>}
+                      <span className="task-event-state">{eventPrefix(task)}:</span> <span className="task-event-title">{task.title}</span>
+                      {task.claimers.length ? <span className="task-event-who"> · {task.claimers.join(", ")}</span> : null}
+                      <span className="visually-hidden">, {task.when}</span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted task-week-none">No tasks</p>
+            )}
+          </li>
+        );
+      })}
+    </ol>
   );
 }

@@ -170,7 +170,7 @@ export default function TaskPage() {
           <TaskStateBadges task={task} />
         </p>
       </div>
-      {notice ? <Notice>{notice}</Notice> : null}
+      {notice ? <Notice focus>{notice}</Notice> : null}
       {anyError ? <Notice tone="error">{anyError}</Notice> : null}
 
       <dl className="task-facts">

@@ -121,7 +121,7 @@ export default function TaskList() {
         </p>
       </div>
       <CalendarActions base={base} canCreate={canCreate} isOwner={isOwner} current="list" />
-      {notice ? <Notice>{notice}</Notice> : null}
+      {notice ? <Notice focus>{notice}</Notice> : null}
       {actionData?.error && !actionData.taskId ? <Notice tone="error">{actionData.error}</Notice> : null}
       <FilterNav filter={place.filter} hrefFor={(filter) => href({ filter })} />
       <nav aria-label="Dates" className="range-nav">

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { Page } from "playwright-core";
-import { isoWeekday, toLocalDate, toLocalDateTime } from "~/calendar/time";
+import { isoWeekday, toLocalDate, toLocalDateTime, zonedInstant } from "~/calendar/time";
 import { makeCalendarCircle, type CalendarCircle } from "../helpers/calendar-fixture";
 import { PASSWORD } from "../helpers/supabase";
 import { appUrl, expect, screenshot, test } from "./fixtures";
@@ -101,18 +101,54 @@ test("a weekly ride series: create, claim from the calendar and the list, race, 
   await samPage.getByRole("button", { name: /I'll do it/ }).click();
   await expect.poll(visible(samPage, /“Ride to group” is yours/)).toBe(true);
   await expect.poll(visible(samPage, "Claimed by you")).toBe(true);
+  // Focus lands on the confirmation.
+  await expect.poll(() => samPage.evaluate(() => document.activeElement?.textContent ?? "")).toMatch(/“Ride to group” is yours/);
+
+  // A short task in the week: its whole title shows on a desktop, not cut off at 30 minutes.
+  await c.task({
+    title: "Dinner drop-off for Maria and the kids",
+    kind: "meal",
+    startsAt: zonedInstant(today, `${String(startHour - 1).padStart(2, "0")}:00`, timeZone),
+    endsAt: zonedInstant(today, `${String(startHour - 1).padStart(2, "0")}:30`, timeZone),
+  });
+  await samPage.goto(`${base}/calendar?view=week`);
+  await calendarReady(samPage);
+  await checkA11y(samPage);
+  const dinner = samPage.locator(".rbc-day-slot .rbc-event").filter({ hasText: "Dinner drop-off for Maria and the kids" });
+  await dinner.waitFor();
+  expect(await dinner.evaluate((el) => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+  await screenshot(samPage, "calendar-week-short-task");
+  // Below 600 px the week is a list of days, each task with its time.
+  await samPage.setViewportSize({ width: 390, height: 844 });
+  await checkA11y(samPage);
+  expect(await samPage.locator(".rbc-time-view").isVisible()).toBe(false);
+  expect(await samPage.locator(".task-week-rows > li").count()).toBe(7);
+  await expect.poll(() => samPage.getByRole("link", { name: /^\d\d:\d\d Yours: Ride to group/ }).isVisible()).toBe(true);
+  await expect.poll(() => samPage.getByRole("link", { name: /^\d\d:\d\d Needs help: Dinner drop-off for Maria and the kids/ }).isVisible()).toBe(true);
+  expect(await samPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(samPage, "calendar-week-phone");
+  await samPage.setViewportSize({ width: 1200, height: 900 });
+
+  // Ana sees in the month who took the ride; a skip link takes the keyboard to the first open task.
+  await anaPage.goto(`${base}/calendar`);
+  await calendarReady(anaPage);
+  await checkA11y(anaPage);
+  await expect.poll(() => anaPage.getByRole("link", { name: /^\d\d:\d\d Taken: Ride to group · Sam/ }).count()).toBe(1);
+  await anaPage.getByRole("link", { name: "Go to the first task that needs help" }).focus();
+  await anaPage.keyboard.press("Enter");
+  expect(await anaPage.evaluate(() => document.activeElement?.textContent ?? "")).toMatch(/Needs help: /);
 
   // Month and week views, as Sam sees them: his ride stands out as his, the others need help.
   await samPage.goto(`${base}/calendar`);
   await calendarReady(samPage);
   await checkA11y(samPage);
-  await expect.poll(() => samPage.getByRole("link", { name: /^Yours: Ride to group/ }).count()).toBe(1);
+  await expect.poll(() => samPage.getByRole("link", { name: /^\d\d:\d\d Yours: Ride to group/ }).count()).toBe(1);
   await screenshot(samPage, "calendar-month");
   // On a phone the month is a list of the days with tasks (and today), each named by its weekday.
   await samPage.setViewportSize({ width: 390, height: 844 });
   await checkA11y(samPage);
   expect(await samPage.locator(".task-month thead").isVisible()).toBe(false);
-  await expect.poll(() => samPage.getByRole("link", { name: /^Yours: Ride to group/ }).isVisible()).toBe(true);
+  await expect.poll(() => samPage.getByRole("link", { name: /^\d\d:\d\d Yours: Ride to group/ }).isVisible()).toBe(true);
   const shownDays = await samPage.locator(".task-month-day").evaluateAll((cells) =>
     cells.filter((cell) => getComputedStyle(cell).display !== "none").map((cell) => cell.classList.contains("has-tasks") || cell.classList.contains("is-today")),
   );
@@ -124,6 +160,9 @@ test("a weekly ride series: create, claim from the calendar and the list, race, 
   await calendarReady(samPage);
   await checkA11y(samPage);
   expect(await samPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The agenda writes dates as every other page does: "Thu 3 Dec".
+  expect(await samPage.locator(".rbc-agenda-date-cell").first().innerText()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/);
+  await screenshot(samPage, "calendar-agenda-phone");
   await samPage.setViewportSize({ width: 1200, height: 900 });
   // The month grid's links are plain <a>s; with JavaScript a click is still a client navigation.
   await samPage.evaluate(() => Object.assign(window, { sameDocument: true }));
@@ -141,7 +180,7 @@ test("a weekly ride series: create, claim from the calendar and the list, race, 
   const plain = await noJs.newPage();
   await signIn(plain, sam.email);
   await plain.goto(`${base}/tasks?days=14`);
-  const nextWeek = plain.getByRole("listitem").filter({ has: plain.getByRole("heading", { name: /Ride to group/ }) }).filter({ hasText: /Needs help/ }).first();
+  const nextWeek = plain.locator("li.task-card").filter({ has: plain.getByRole("heading", { name: /Ride to group/ }) }).filter({ hasText: /Needs help/ }).first();
   await nextWeek.getByRole("button", { name: /I'll do it/ }).click();
   await plain.waitForURL(/notice=claimed/);
   // axe runs in the page, so the no-JavaScript pages are checked by the same pages above with it.
