@@ -10,6 +10,8 @@ import { ChoiceGroup, Notice, SelectField } from "~/components/choices";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormErrorSummary, type FormErrors } from "~/components/forms";
 import { DEFAULT_SCHEDULE, DIGEST_FREQUENCIES, nextDigestAt, type DigestFrequency } from "~/digest/schedule";
+import { DeviceNotifications } from "~/push/device-notifications";
+import { addDevice, listDevices, PushOffSchema, PushOnSchema, pushPublicKey, removeDevice } from "~/push/subscriptions.server";
 import { unwrap } from "~/supabase.server";
 import { formObject, readForm } from "~/validation";
 
@@ -34,7 +36,7 @@ const CircleSchema = z.object({
   updateText: z.enum(["titles", "full"], { errorMap: () => ({ message: "Choose titles only or full text" }) }),
 });
 
-const ActionSchema = z.discriminatedUnion("intent", [DigestSchema, CircleSchema], {
+const ActionSchema = z.discriminatedUnion("intent", [DigestSchema, CircleSchema, PushOnSchema, PushOffSchema], {
   errorMap: () => ({ message: "That action isn't available here" }),
 });
 
@@ -46,7 +48,7 @@ type Prefs = {
   notify_released: boolean;
 };
 
-const Saved = z.enum(["digest", "circle"]);
+const Saved = z.enum(["digest", "circle", "push-on", "push-off"]);
 
 export const meta: MetaFunction = () => [{ title: "Email settings · Circle" }];
 
@@ -55,7 +57,7 @@ const HOURS = Array.from({ length: 24 }, (_, hour) => ({ value: String(hour), la
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params, context);
-  const [prefs, setting] = await Promise.all([
+  const [prefs, setting, devices] = await Promise.all([
     supabase
       .from("email_preferences")
       .select("digest_frequency, digest_weekday, digest_hour, notify_claimed, notify_released")
@@ -68,6 +70,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       .eq("circle_id", circle.id)
       .maybeSingle()
       .then((result) => unwrap(result) as { update_text: "titles" | "full" } | null),
+    listDevices(supabase, me.id),
   ]);
   const schedule = {
     frequency: prefs?.digest_frequency ?? DEFAULT_SCHEDULE.frequency,
@@ -87,19 +90,28 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       isOwner,
       updateText: setting?.update_text ?? "titles",
       saved: saved.success ? saved.data : null,
+      push: { publicKey: pushPublicKey(), devices },
     },
     { headers },
   );
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { supabase, headers, circle, isOwner } = await requireCircle(request, params, context);
+  const { supabase, headers, circle, isOwner, me } = await requireCircle(request, params, context);
   const submission = ActionSchema.safeParse(formObject(await readForm(request)));
   if (!submission.success) {
     return data({ errors: submission.error.flatten() as FormErrors }, { status: 400, headers });
   }
   const form = submission.data;
   const here = `/circles/${circle.id}/notifications`;
+  if (form.intent === "push-on") {
+    await addDevice(supabase, me.id, circle.id, form);
+    return redirect(`${here}?saved=push-on`, { headers });
+  }
+  if (form.intent === "push-off") {
+    await removeDevice(supabase, me.id, form);
+    return redirect(`${here}?saved=push-off`, { headers });
+  }
   if (form.intent === "digest") {
     const result = await callRpc(supabase, "set_email_preferences", {
       circle_id: circle.id,
@@ -134,6 +146,8 @@ export default function EmailSettings() {
         What {circle.name} sends you by email. Times are in {page.zone}, the circle&apos;s time zone.
       </p>
       {page.saved === "digest" ? <Notice>Your email settings are saved.</Notice> : null}
+      {page.saved === "push-on" ? <Notice>Notifications from this circle are on for this device.</Notice> : null}
+      {page.saved === "push-off" ? <Notice>That device no longer gets notifications from this circle.</Notice> : null}
       {page.saved === "circle" ? <Notice>Saved: digests now show {page.updateText === "full" ? "the full text of updates" : "update titles only"}.</Notice> : null}
       <FormErrorSummary id="email-settings-errors" errors={reply?.errors.formErrors} />
 
@@ -198,6 +212,8 @@ export default function EmailSettings() {
         </div>
       </Form>
       <p className="muted">{page.next ? `Next digest: ${page.next}.` : "The digest is off."}</p>
+
+      <DeviceNotifications publicKey={page.push.publicKey} devices={page.push.devices} />
 
       {page.isOwner ? (
         <>

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import webpush from "web-push";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../supabase/local/net";
@@ -38,6 +39,7 @@ export default async function setup() {
     PORT: String(appPort),
     SESSION_SECRET: "test-session-secret-at-least-32-characters",
     RESEND_API_KEY: "",
+    ...vapidEnv(),
   });
 
   return async () => {
@@ -45,4 +47,9 @@ export default async function setup() {
     await rm(dataDir, { recursive: true, force: true });
     delete process.env.SUPABASE_URL;
   };
+}
+
+function vapidEnv() {
+  const keys = webpush.generateVAPIDKeys();
+  return { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey, VAPID_SUBJECT: "mailto:tests@circle.test" };
 }

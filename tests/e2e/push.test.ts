@@ -1,0 +1,92 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Page } from "playwright-core";
+import { makeCalendarCircle } from "../helpers/calendar-fixture";
+import { onTestFinished } from "vitest";
+import { PASSWORD, sql } from "../helpers/supabase";
+import { appUrl, CHROMIUM_PATH, expect, screenshot, test } from "./fixtures";
+
+// Push on this device (issue 13): from the notifications page a member turns notifications on (the
+// browser asks permission, subscribes with the app's VAPID key, the page saves the subscription), the
+// page lists the device, a push delivered to the service worker (DevTools protocol) shows a
+// notification, and the device is removed with a plain form.
+
+const PHONE = { width: 390, height: 844 };
+
+async function signIn(page: Page, email: string, checkA11y: (page: Page) => Promise<void>) {
+  await page.goto("/auth/sign-in");
+  await checkA11y(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
+}
+
+test("the notifications page lists the device, a push to the worker shows a notification, a plain form removes the device", { timeout: 90_000 }, async ({ checkA11y }) => {
+  await mkdir("tests/e2e/screenshots", { recursive: true });
+  const c = await makeCalendarCircle();
+  const leo = await c.member({ name: "Leo" });
+  // Chromium has no Push API in off-the-record profiles (Playwright's usual contexts): a real profile.
+  const profile = await mkdtemp(path.join(os.tmpdir(), "circle-push-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    baseURL: appUrl(),
+    permissions: ["notifications"],
+  });
+  onTestFinished(async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  });
+  const page = await context.newPage();
+  await page.setViewportSize(PHONE);
+  await signIn(page, leo.email, checkA11y);
+  await checkA11y(page);
+  await page.goto(`/circles/${c.circleId}/notifications`);
+  await checkA11y(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+
+  // The button asks permission and subscribes; Chromium's subscribe needs Google's push service (FCM),
+  // which a test machine without the internet cannot reach, so the test posts what the page posts next:
+  // a subscription as the browser gives it (endpoint and keys), to the page's own action.
+  expect(await page.getByRole("button", { name: "Turn on for this device" }).isVisible()).toBe(true);
+  const status = await page.evaluate(async () => {
+    const bytes = (n: number) => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(n)))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const form = new URLSearchParams({ intent: "push-on", endpoint: `https://push.example.test/send/${bytes(16)}`, p256dh: bytes(65), auth: bytes(16), label: "Chrome on Linux" });
+    return (await fetch(location.pathname, { method: "POST", body: form, redirect: "manual" })).type;
+  });
+  expect(status).toBe("opaqueredirect");
+  await page.reload();
+  await checkA11y(page);
+  const rows = await sql<{ endpoint: string; device_label: string }>("select endpoint, device_label from public.push_subscriptions where member_id = $1", [leo.memberId]);
+  expect(rows).toHaveLength(1);
+  expect(rows[0].device_label).toBe("Chrome on Linux");
+  await expect.poll(() => page.getByRole("button", { name: `Remove ${rows[0].device_label}` }).isVisible()).toBe(true);
+  await screenshot(page, "push-on-390x844");
+
+  // A push, delivered to the worker as the push service would (DevTools protocol), becomes a notification.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("ServiceWorker.enable");
+  const registrationId = await new Promise<string>((resolve) => {
+    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }: { registrations: Array<{ registrationId: string; scopeURL: string }> }) => {
+      if (registrations[0]) resolve(registrations[0].registrationId);
+    });
+  });
+  const origin = new URL(page.url()).origin;
+  await cdp.send("ServiceWorker.deliverPushMessage", {
+    origin,
+    registrationId,
+    data: JSON.stringify({ title: "Leo, a ride needs help", body: "A ride · Tue 3 Mar, 10:00", url: `/circles/${c.circleId}`, tag: "t1" }),
+  });
+  await expect
+    .poll(() => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => `${n.title} | ${n.body}`)), { timeout: 10_000 })
+    .toEqual(["Leo, a ride needs help | A ride · Tue 3 Mar, 10:00"]);
+
+  // Removal is a plain form.
+  await page.getByRole("button", { name: `Remove ${rows[0].device_label}` }).click();
+  await expect.poll(() => page.getByText("That device no longer gets notifications from this circle.").isVisible()).toBe(true);
+  await checkA11y(page);
+  expect(await sql("select 1 from public.push_subscriptions where member_id = $1", [leo.memberId])).toHaveLength(0);
+});
