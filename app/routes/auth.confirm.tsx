@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { startRecovery } from "~/auth.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { getEnv } from "~/env.server";
 import { safeRedirect } from "~/safe-redirect";
 import { createSupabaseServerClient } from "~/supabase.server";
 import { readForm } from "~/validation";
@@ -73,18 +74,28 @@ function isRecovery(fields: Record<string, unknown>): boolean {
 }
 
 /**
- * Where to go after verifying. We ask for links to `/auth/confirm?next=<path>`; an auth server
- * that passes that whole URL back as `next` (the local one does, as templates built on
- * `{{ .RedirectTo }}` do) is unwrapped here rather than looping through this page.
+ * Where to go after verifying. We ask for links to `/auth/confirm?next=<path>` (emailRedirectTo);
+ * the email templates pass that whole URL back as `next` (`&next={{ .RedirectTo }}`), so an absolute
+ * URL on our own origin is taken as its path, and our own confirm URL is unwrapped rather than
+ * looping through this page. Anything else leads home.
  */
 function destination(next: string | undefined): string {
-  let path = safeRedirect(next);
+  let path = ownPath(next);
   for (let depth = 0; depth < 3; depth++) {
     const url = new URL(path, "http://app.invalid");
     if (url.pathname !== "/auth/confirm") return path;
-    path = safeRedirect(url.searchParams.get("next"));
+    path = ownPath(url.searchParams.get("next") ?? undefined);
   }
   return "/";
+}
+
+function ownPath(next: string | undefined): string {
+  if (next && /^https?:\/\//i.test(next)) {
+    const url = URL.canParse(next) ? new URL(next) : null;
+    const own = new URL(getEnv().APP_URL).origin;
+    return url && url.origin === own ? safeRedirect(url.pathname + url.search + url.hash) : "/";
+  }
+  return safeRedirect(next);
 }
 
 const BUTTON: Record<LinkPurpose, { heading: string; text: string; button: string }> = {

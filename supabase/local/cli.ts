@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { DEV_DATA_DIR, readDevConfig } from "./config";
+import { DEV_DATA_DIR, devSiteUrl, readDevConfig } from "./config";
 import { PortInUseError, startStack } from "./stack";
 import { TYPES_FILE, writeTypes } from "./types";
 
@@ -23,7 +23,7 @@ async function main(command: string | undefined) {
   const stack = await startStack({
     dataDir: DEV_DATA_DIR,
     ports: { db: config.DB_PORT, gateway: config.API_PORT },
-    siteUrl: `http://localhost:${config.PORT}`,
+    siteUrl: devSiteUrl(config),
     seedNewDatabase: true,
     legacyJwt: config.LEGACY_JWT,
     host: config.HOST,

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { readRateLimits } from "./auth/rate-limit";
+import { existsSync } from "node:fs";
 import { startAuthService } from "./auth/server";
+import { readProjectConfig, type ProjectConfig } from "./config";
 import { startGateway, type RoleJwt } from "./gateway";
 import {
   dataFolderSigningKey,
@@ -17,7 +16,7 @@ import {
   type SigningKey,
 } from "./keys";
 import { createMailbox } from "./mailbox";
-import { bootstrap, migrate, SUPABASE_DIR } from "./migrate";
+import { bootstrap, migrate } from "./migrate";
 import { freePort, isPortFree } from "./net";
 import { startPostgres } from "./postgres";
 import { startPostgrest } from "./postgrest";
@@ -27,8 +26,8 @@ export interface StackOptions {
   dataDir: string;
   /** Fixed ports (dev) or 0 for any free port (tests). */
   ports: { db: number; gateway: number };
-  /** The app's URL: where emailed links point. */
-  siteUrl: string;
+  /** The app's URL, where emailed links point: config.toml's site_url unless given (tests run the app on a free port). */
+  siteUrl?: string;
   /** Load the seed (config.toml's [db.seed], supabase/seed.sql) when the database is created. */
   seedNewDatabase: boolean;
   /** Apply [auth.rate_limit] of config.toml (default). The test suite turns them off: all of it comes from one address. */
@@ -41,6 +40,8 @@ export interface StackOptions {
   /** Where the gateway listens: 127.0.0.1 unless told otherwise (HOST). The other services always do. */
   host?: string;
   log?: (line: string) => void;
+  /** supabase/config.toml, read once by the caller or here. */
+  config?: ProjectConfig;
 }
 
 export interface RunningStack {
@@ -73,33 +74,6 @@ async function portOrFree(port: number, name: string, envVar: string): Promise<n
   return port;
 }
 
-// Until config.toml is read through one TOML parser (supabase/local/config.ts), the [auth.email]
-// switches and the confirmation subject are read here.
-function emailConfirmation(): {
-  enableConfirmations: boolean;
-  confirmationSubject?: string;
-  securePasswordChange: boolean;
-  doubleConfirmChanges: boolean;
-} {
-  const toml = readFileSync(path.join(SUPABASE_DIR, "config.toml"), "utf8");
-  const section = (name: string) => {
-    const start = toml.indexOf(`\n[${name}]\n`);
-    if (start < 0) return "";
-    const body = toml.slice(start + name.length + 4);
-    const next = body.search(/^\[/m);
-    return next < 0 ? body : body.slice(0, next);
-  };
-  const flag = (name: string) =>
-    new RegExp(`^${name}\\s*=\\s*(true|false)\\s*(#.*)?$`, "m").exec(section("auth.email"))?.[1] === "true";
-  const subject = /^subject\s*=\s*"([^"\\]*)"/m.exec(section("auth.email.template.confirmation"))?.[1];
-  return {
-    enableConfirmations: flag("enable_confirmations"),
-    confirmationSubject: subject,
-    securePasswordChange: flag("secure_password_change"),
-    doubleConfirmChanges: flag("double_confirm_changes"),
-  };
-}
-
 // The JWT the gateway sends on for a publishable or secret key, as Supabase's gateway mints one with the
 // project's signing key; short-lived, renewed well before it expires.
 function roleJwt(key: SigningKey, role: "anon" | "service_role"): RoleJwt {
@@ -122,6 +96,7 @@ function reachableHost(host = "127.0.0.1") {
 /** Starts Postgres, applies the platform bootstrap and migrations, then PostgREST, auth, mailbox and gateway. */
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const log = opts.log ?? (() => {});
+  const { auth: authConfig, emailTemplates } = opts.config ?? readProjectConfig();
   const dbPort = await portOrFree(opts.ports.db, "Postgres", "DB_PORT");
   const gatewayPort = await portOrFree(opts.ports.gateway, "API gateway", "API_PORT");
   const stops: Array<() => Promise<void>> = [];
@@ -156,12 +131,20 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       port: 0,
       databaseUrl: postgres.url,
       signingKey,
-      // [auth] refresh_token_reuse_interval of config.toml; 10 is its value there until config.ts reads it.
-      refreshTokenReuseIntervalSeconds: 10,
-      siteUrl: opts.siteUrl,
+      refreshTokenReuseIntervalSeconds: authConfig.refresh_token_reuse_interval,
+      siteUrl: opts.siteUrl ?? authConfig.site_url,
       externalUrl: `http://127.0.0.1:${gatewayPort}/auth/v1`,
-      ...emailConfirmation(),
-      rateLimits: opts.rateLimits === false ? undefined : readRateLimits(path.join(SUPABASE_DIR, "config.toml")),
+      redirectAllowList: authConfig.additional_redirect_urls,
+      accessTokenTtlSeconds: authConfig.jwt_expiry,
+      enableSignup: authConfig.enable_signup,
+      enableEmailSignup: authConfig.email.enable_signup,
+      enableConfirmations: authConfig.email.enable_confirmations,
+      securePasswordChange: authConfig.email.secure_password_change,
+      doubleConfirmChanges: authConfig.email.double_confirm_changes,
+      phoneAutoconfirm: !authConfig.sms.enable_confirmations,
+      externalProviders: Object.fromEntries(Object.entries(authConfig.external).map(([name, p]) => [name, p.enabled])),
+      emailTemplates,
+      rateLimits: opts.rateLimits === false ? undefined : authConfig.rate_limit,
       sendEmail: async (email) => void (await mailbox.deliver({ ...email, from: "Supabase Auth <auth@localhost>" })),
     });
     stops.push(auth.stop);

@@ -67,7 +67,7 @@ test("sign up, sign out, sign in with a password and with an emailed link", asyn
   await expect.poll(() => page.getByText(/check your email/i).first().isVisible()).toBe(true);
   await checkA11y(page);
 
-  const message = await latestEmail(email, { subject: /magic link/i });
+  const message = await latestEmail(email, { subject: /sign-in link/i });
   await page.goto(linkIn(message.text, "/auth/confirm"));
   await checkA11y(page);
   await screenshot(page, "sign-in-link-continue");
@@ -90,7 +90,7 @@ test("an email change is confirmed from both addresses, on a phone", async ({ ne
   const context = await newContext();
   const page = await context.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(linkIn((await latestEmail(newEmail, { subject: /email change/i })).text, "/auth/confirm"));
+  await page.goto(linkIn((await latestEmail(newEmail, { subject: /new email address/i })).text, "/auth/confirm"));
   await checkA11y(page);
   await page.getByRole("button", { name: "Confirm the change" }).click();
   await expect.poll(() => page.getByRole("heading", { name: "One address confirmed" }).isVisible()).toBe(true);
@@ -98,7 +98,7 @@ test("an email change is confirmed from both addresses, on a phone", async ({ ne
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await screenshot(page, "email-change-one-address-confirmed-phone");
 
-  await page.goto(linkIn((await latestEmail(email, { subject: /email change/i })).text, "/auth/confirm"));
+  await page.goto(linkIn((await latestEmail(email, { subject: /new email address/i })).text, "/auth/confirm"));
   await checkA11y(page);
   await page.getByRole("button", { name: "Confirm the change" }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));

@@ -4,6 +4,7 @@ import { decodeJwt } from "jose";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAuthService, type AuthEmail } from "../../supabase/local/auth/server";
+import { readProjectConfig } from "../../supabase/local/config";
 import { latestEmail, linkIn } from "../helpers/mailbox";
 import { projectJwt, projectSigningKey } from "../helpers/supabase";
 
@@ -49,9 +50,13 @@ async function confirmLinkIn(to: string, subject: RegExp) {
     link,
     tokenHash: link.searchParams.get("token_hash")!,
     type: link.searchParams.get("type")!,
-    code: /enter the code: (\d{6})/.exec(message.text)?.[1],
+    code: /enter this code: (\d{6})/.exec(message.text)?.[1],
   };
 }
+
+/** Supabase's {{ .ConfirmationURL }}: the auth API's /verify, for a template that links there. */
+const confirmationUrl = (tokenHash: string, type: string, redirectTo: string) =>
+  `${SUPABASE_URL}/auth/v1/verify?${new URLSearchParams({ token: tokenHash, type, redirect_to: redirectTo })}`;
 
 async function rawAuth(path: string, init: RequestInit & { versioned?: boolean } = {}) {
   const headers = new Headers(init.headers);
@@ -80,7 +85,8 @@ describe("auth contract: sign-up", () => {
     const { link, tokenHash, type, message } = await confirmLinkIn(email.toLowerCase(), /Confirm your email/);
     expect(message.subject).toBe("Confirm your email");
     expect(type).toBe("signup");
-    expect(link.searchParams.get("next")).toBe("/auth/confirm?next=%2Finvitations%2Fabc");
+    // The template's `next={{ .RedirectTo }}`: the app's own confirm URL, which it unwraps.
+    expect(link.searchParams.get("next")).toBe("http://localhost:3000/auth/confirm?next=%2Finvitations%2Fabc");
     const { data, error } = await client().auth.verifyOtp({ token_hash: tokenHash, type: "signup" });
     expect(error).toBeNull();
     const { session, user } = data;
@@ -291,7 +297,7 @@ describe("auth contract: emailed links and codes", () => {
     const { error } = await client().auth.signInWithOtp({ email, options: { shouldCreateUser: false } });
     expect(error).toBeNull();
 
-    const { message, tokenHash, type, link } = await confirmLinkIn(email, /magic link/i);
+    const { message, tokenHash, type, link } = await confirmLinkIn(email, /sign-in link/i);
     expect(message.to).toEqual([email]);
     expect(link.origin).toBe(new URL(env("APP_URL")).origin);
     expect(type).toBe("magiclink");
@@ -310,7 +316,7 @@ describe("auth contract: emailed links and codes", () => {
   it("signs in with the 6-digit code from the email", async () => {
     const { email, user } = await signUp();
     await client().auth.signInWithOtp({ email });
-    const { code } = await confirmLinkIn(email, /magic link/i);
+    const { code } = await confirmLinkIn(email, /sign-in link/i);
     expect(code).toMatch(/^\d{6}$/);
 
     const wrong = await client().auth.verifyOtp({
@@ -332,7 +338,7 @@ describe("auth contract: emailed links and codes", () => {
 
     const email = newEmail("first-link");
     expect((await client().auth.signInWithOtp({ email, options: { data: { name: "Grace" } } })).error).toBeNull();
-    const { tokenHash } = await confirmLinkIn(email, /magic link/i);
+    const { tokenHash } = await confirmLinkIn(email, /sign-in link/i);
     const { data } = await client().auth.verifyOtp({ token_hash: tokenHash, type: "magiclink" });
     expect(data.user).toMatchObject({ email, user_metadata: { name: "Grace" } });
     expect(data.user!.email_confirmed_at).toEqual(expect.any(String));
@@ -342,9 +348,10 @@ describe("auth contract: emailed links and codes", () => {
     const { email } = await signUp();
     const redirectTo = `${env("APP_URL")}/welcome`;
     await client().auth.signInWithOtp({ email, options: { emailRedirectTo: redirectTo } });
-    const { message, link } = await confirmLinkIn(email, /magic link/i);
-    expect(link.searchParams.get("next")).toBe("/welcome");
-    const verifyUrl = linkIn(message.text, "/auth/v1/verify");
+    const { message, link, tokenHash } = await confirmLinkIn(email, /sign-in link/i);
+    expect(link.searchParams.get("next")).toBe(redirectTo);
+    expect(message.text).not.toContain("/auth/v1/verify"); // config.toml's template links to the app only
+    const verifyUrl = confirmationUrl(tokenHash, "magiclink", redirectTo);
 
     const ok = await fetch(verifyUrl, { redirect: "manual" });
     expect(ok.status).toBe(303);
@@ -365,8 +372,8 @@ describe("auth contract: emailed links and codes", () => {
     const { email, user } = await signUp();
     const browser = client(PUBLISHABLE_KEY, { flowType: "pkce" });
     await browser.auth.signInWithOtp({ email });
-    const { message } = await confirmLinkIn(email, /magic link/i);
-    const viaVerify = await fetch(linkIn(message.text, "/auth/v1/verify"), { redirect: "manual" });
+    const first = await confirmLinkIn(email, /sign-in link/i);
+    const viaVerify = await fetch(confirmationUrl(first.tokenHash, "magiclink", env("APP_URL")), { redirect: "manual" });
     const code = new URL(viaVerify.headers.get("location")!).searchParams.get("code");
     expect(code).toEqual(expect.any(String));
     const exchanged = await browser.auth.exchangeCodeForSession(code!);
@@ -374,7 +381,7 @@ describe("auth contract: emailed links and codes", () => {
     expect(exchanged.data.user?.id).toBe(user.id);
 
     await client(PUBLISHABLE_KEY, { flowType: "pkce" }).auth.signInWithOtp({ email });
-    const { tokenHash } = await confirmLinkIn(email, /magic link/i);
+    const { tokenHash } = await confirmLinkIn(email, /sign-in link/i);
     expect(tokenHash).toMatch(/^pkce_/);
     const verified = await client().auth.verifyOtp({ token_hash: tokenHash, type: "magiclink" });
     expect(verified.data.user?.id).toBe(user.id);
@@ -534,6 +541,81 @@ describe("auth contract: admin API", () => {
     expect(new URL(data.properties!.action_link).pathname).toBe("/auth/v1/verify");
     const verified = await client().auth.verifyOtp({ token_hash: data.properties!.hashed_token, type: "magiclink" });
     expect(verified.data.user?.id).toBe(user.id);
+  });
+});
+
+describe("auth contract: config.toml", () => {
+  it("answers /settings as Supabase Auth does, from config.toml", async () => {
+    const { auth } = readProjectConfig();
+    const res = await rawAuth("/settings");
+    expect(res.status).toBe(200);
+    const settings = await res.json();
+    expect(settings).toEqual({
+      external: expect.objectContaining({
+        anonymous_users: false,
+        email: auth.email.enable_signup,
+        phone: false,
+        github: false,
+        google: false,
+        apple: false,
+      }),
+      disable_signup: !auth.enable_signup,
+      mailer_autoconfirm: !auth.email.enable_confirmations,
+      phone_autoconfirm: true,
+      sms_provider: "",
+      saml_enabled: false,
+      saml_private_key_next_configured: false,
+      passkeys_enabled: false,
+    });
+    expect(Object.keys(settings.external)).toHaveLength(26); // every provider Supabase Auth lists
+  });
+
+  it("invites by email (admin.inviteUserByEmail) with config.toml's invite template", async () => {
+    const admin = client(SECRET_KEY).auth.admin;
+    const email = newEmail("invited");
+    const redirectTo = `${env("APP_URL")}/auth/confirm?next=%2Fcircles`;
+    const invited = await admin.inviteUserByEmail(email, { data: { display_name: "Ines" }, redirectTo });
+    expect(invited.error).toBeNull();
+    expect(invited.data.user).toMatchObject({ email, user_metadata: { display_name: "Ines" } });
+    expect(invited.data.user!.invited_at).toEqual(expect.any(String));
+
+    const { message, type, tokenHash, link } = await confirmLinkIn(email, /invited/i);
+    expect(message.subject).toBe(readProjectConfig().emailTemplates.invite.subject);
+    expect(type).toBe("invite");
+    expect(link.searchParams.get("next")).toBe(redirectTo);
+    const { data, error } = await client().auth.verifyOtp({ token_hash: tokenHash, type: "invite" });
+    expect(error).toBeNull();
+    expect(data.user).toMatchObject({ email, email_confirmed_at: expect.any(String) });
+
+    const again = await admin.inviteUserByEmail(email);
+    expect(again.error).toMatchObject({ status: 422, code: "email_exists" });
+  });
+
+  it("refuses sign-ups when enable_signup is off, and says so in /settings", async () => {
+    const service = await startAuthService({
+      port: 0,
+      databaseUrl: env("DATABASE_URL"),
+      signingKey: projectSigningKey(),
+      siteUrl: "http://localhost:3999",
+      externalUrl: "http://localhost:3999/auth/v1",
+      enableSignup: false,
+      sendEmail: async () => {},
+    });
+    try {
+      const base = `http://127.0.0.1:${service.port}`;
+      const headers = { "content-type": "application/json", "x-supabase-api-version": "2024-01-01" };
+      const res = await fetch(`${base}/signup`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ email: newEmail("closed"), password: PASSWORD }),
+      });
+      expect(res.status).toBe(422);
+      expect(res.headers.get("x-sb-error-code")).toBe("signup_disabled");
+      expect(await res.json()).toEqual({ code: "signup_disabled", message: "Signups not allowed for this instance" });
+      expect(await (await fetch(`${base}/settings`)).json()).toMatchObject({ disable_signup: true });
+    } finally {
+      await service.stop();
+    }
   });
 });
 

@@ -44,16 +44,19 @@ describe("emailed links ignore the request's Host", () => {
     const victim = await createAuthUser();
     expect(await postWithHeaders("/auth/v1/recover", headers, { email: victim.email })).toBe(200);
 
-    const link = new URL(linkIn((await latestEmail(victim.email, { subject: /reset/i })).text, "/auth/v1/verify"));
-    expect(link.host).toBe(new URL(env("SUPABASE_URL")).host);
-    expect(link.host).not.toContain("evil.example");
+    const message = await latestEmail(victim.email, { subject: /reset/i });
+    const link = new URL(linkIn(message.text, "/auth/confirm"));
+    expect(link.host).toBe(new URL(env("APP_URL")).host);
+    expect(message.html + message.text).not.toContain("evil.example");
   });
 
   test.each(forgedHeaders)("a sign-in link sent with a forged %s links to the real auth URL", async (_name, headers) => {
     const victim = await createAuthUser();
     expect(await postWithHeaders("/auth/v1/otp", headers, { email: victim.email, create_user: false })).toBe(200);
 
-    const link = new URL(linkIn((await latestEmail(victim.email, { subject: /magic link|sign-in/i })).text, "/auth/v1/verify"));
-    expect(link.host).toBe(new URL(env("SUPABASE_URL")).host);
+    const message = await latestEmail(victim.email, { subject: /magic link|sign-in/i });
+    const link = new URL(linkIn(message.text, "/auth/confirm"));
+    expect(link.host).toBe(new URL(env("APP_URL")).host);
+    expect(message.html + message.text).not.toContain("evil.example");
   });
 });

@@ -3,7 +3,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { resetRateLimits } from "~/rate-limit.server";
 import * as signIn from "~/routes/auth.sign-in";
-import { readRateLimits } from "../../supabase/local/auth/rate-limit";
+import { readProjectConfig } from "../../supabase/local/config";
 import { startAuthService, type AuthEmail } from "../../supabase/local/auth/server";
 import { startGateway } from "../../supabase/local/gateway";
 import { createMailbox } from "../../supabase/local/mailbox";
@@ -16,7 +16,7 @@ import { closeSql, createAuthUser, env, projectJwt, projectSigningKey, sql, uniq
 // does, with its 429s. The whole suite runs with the limits off (it all comes from 127.0.0.1), so this
 // file starts its own auth service and gateway, with config.toml's limits and a clock it moves.
 
-const limits = readRateLimits(new URL("../../supabase/config.toml", import.meta.url));
+const limits = readProjectConfig().auth.rate_limit;
 const inTenYears = Math.floor(Date.now() / 1000) + 10 * 365 * 86_400;
 let clock = new Date();
 const sent: AuthEmail[] = [];

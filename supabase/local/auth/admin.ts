@@ -1,5 +1,5 @@
-import { verifyLink } from "./emails";
-import { type Handler, ok } from "./handlers";
+import { buildEmail, verifyLink } from "./emails";
+import { deliver, type Handler, ok } from "./handlers";
 import { ApiError, badRequest, notFound, redirectTarget, unprocessable, type Req } from "./http";
 import { clearOneTimeTokens, issueOneTimeToken, type IssuedToken } from "./otp";
 import { endSessions, requireAdmin, UUID } from "./tokens";
@@ -169,12 +169,48 @@ export const deleteUser = admin(async (s, r) => {
   return ok({});
 });
 
+/**
+ * POST /invite (auth-js admin.inviteUserByEmail): creates the user unless the address already has an
+ * unconfirmed one, and emails the invite template; an address with a confirmed account is refused.
+ */
+export const invite = admin(async (s, r) => {
+  const body = await r.body();
+  const address = validateEmail(body.string("email"));
+  const data = body.object("data") ?? {};
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl, s.redirectAllowList);
+  const { reply, message } = await transaction(s.pool, async (db) => {
+    const now = s.now();
+    let user = await findUserByEmail(db, address);
+    if (user?.email_confirmed_at) throw unprocessable("email_exists", EMAIL_EXISTS);
+    if (!user) {
+      const id = await insertUser(db, { email: address, passwordHash: "", userMetadata: data, confirmedAt: null, now });
+      user = (await findUserById(db, id))!;
+    }
+    await db.query(`update auth.users set invited_at = $2 where id = $1`, [user.id, now]);
+    s.limits.email();
+    const issued = await issueOneTimeToken(db, user, "confirmation_token", address, { pkce: false, now });
+    const current = (await findUserById(db, user.id))!;
+    const email = buildEmail(s.mailer, {
+      to: address,
+      kind: "invite",
+      redirectTo,
+      ...issued,
+      authUrl: r.authUrl,
+      siteUrl: s.siteUrl,
+      user: current,
+    });
+    return { reply: ok(userJson(current)), message: email };
+  });
+  await deliver(s, message, "Error sending invite email");
+  return reply;
+});
+
 /** POST /admin/generate_link: the link and code an email would carry, without sending it. */
 export const generateLink = admin(async (s, r) => {
   const body = await r.body();
   let type = body.string("type");
   const address = validateEmail(body.string("email"));
-  const redirectTo = redirectTarget(body.string("redirect_to") || r.query.get("redirect_to"), s.siteUrl);
+  const redirectTo = redirectTarget(body.string("redirect_to") || r.query.get("redirect_to"), s.siteUrl, s.redirectAllowList);
   const data = body.object("data") ?? {};
   let password = body.string("password");
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { publicJwks } from "../keys";
-import { buildEmail, buildReauthenticationEmail } from "./emails";
+import { buildEmail, buildReauthenticationEmail, type Mailer } from "./emails";
 import type { RateLimiter } from "./rate-limit";
 import { ApiError, badRequest, forbidden, notFound, redirectTarget, unprocessable, type Reply, type Req } from "./http";
 import {
@@ -43,10 +43,20 @@ import {
 export interface Service {
   pool: pg.Pool;
   tokens: TokenConfig;
+  /** [auth] site_url: {{ .SiteURL }} of the emails, and where a redirect_to not allowed goes. */
   siteUrl: string;
+  /** [auth] additional_redirect_urls: Supabase Auth's allow list of redirect_to patterns. */
+  redirectAllowList: string[];
+  /** [auth] enable_signup and [auth.email] enable_signup. */
+  enableSignup: boolean;
+  enableEmailSignup: boolean;
   /** [auth.email] enable_confirmations: sign-ups get no session until the emailed link is opened. */
   enableConfirmations: boolean;
-  confirmationSubject?: string;
+  /** [auth.sms] enable_confirmations, and which [auth.external.*] providers are enabled: for /settings. */
+  phoneAutoconfirm: boolean;
+  externalProviders: Record<string, boolean>;
+  /** Renders config.toml's email templates. */
+  mailer: Mailer;
   /** [auth.email] secure_password_change: a password change needs a recent sign-in or an emailed code. */
   securePasswordChange: boolean;
   /** [auth.email] double_confirm_changes: an email change is confirmed from both addresses. */
@@ -80,12 +90,25 @@ export const jwks: Handler = async (s) => ({
   headers: { "cache-control": "public, max-age=600" },
 });
 
+// The providers Supabase Auth lists in /settings, each false unless config.toml enables it.
+const OAUTH_PROVIDERS = [
+  "apple", "azure", "bitbucket", "discord", "facebook", "snapchat", "figma", "fly", "github", "gitlab", "google",
+  "keycloak", "kakao", "linkedin", "linkedin_oidc", "notion", "spotify", "slack", "slack_oidc", "workos", "twitch",
+  "twitter", "zoom",
+];
+
+/** GET /settings: what Supabase Auth says of its configuration, here config.toml's. */
 export const settings: Handler = async (s) =>
   ok({
-    external: { anonymous_users: false, email: true, phone: false },
-    disable_signup: false,
+    external: {
+      anonymous_users: false,
+      ...Object.fromEntries(OAUTH_PROVIDERS.map((name) => [name, s.externalProviders[name] ?? false])),
+      email: s.enableEmailSignup,
+      phone: false,
+    },
+    disable_signup: !s.enableSignup,
     mailer_autoconfirm: !s.enableConfirmations,
-    phone_autoconfirm: false,
+    phone_autoconfirm: s.phoneAutoconfirm,
     sms_provider: "",
     saml_enabled: false,
     saml_private_key_next_configured: false,
@@ -104,10 +127,12 @@ export const signup: Handler = async (s, r) => {
   }
   const [challenge, challengeMethod] = [body.string("code_challenge"), body.string("code_challenge_method")];
   const pkce = validatePkceParams(challenge, challengeMethod);
+  if (!s.enableSignup) throw unprocessable("signup_disabled", "Signups not allowed for this instance");
   if (phone) throw badRequest("phone_provider_disabled", "Phone signups are disabled");
+  if (!s.enableEmailSignup) throw badRequest("email_provider_disabled", "Email signups are disabled");
   const address = validateEmail(email);
   const passwordHash = await hashPassword(password);
-  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl, s.redirectAllowList);
 
   const outcome = await transaction(s.pool, async (db) => {
     const alreadyRegistered = unprocessable("user_already_exists", "User already registered");
@@ -136,13 +161,14 @@ export const signup: Handler = async (s, r) => {
     if (pkce) await createFlowState(db, { userId: user.id, method: "email/signup", challenge, challengeMethod, now });
     s.limits.email();
     const issued = await issueOneTimeToken(db, user, "confirmation_token", address, { pkce, now });
-    const message = buildEmail({
+    const message = buildEmail(s.mailer, {
       to: address,
       kind: "signup",
       redirectTo,
       ...issued,
       authUrl: r.authUrl,
-      subject: s.confirmationSubject,
+      siteUrl: s.siteUrl,
+      user,
     });
     return { reply: ok(userJson((await findUserById(db, id))!)), email: message };
   });
@@ -288,7 +314,7 @@ export const updateUser: Handler = async (s, r) => {
     throw unprocessable("same_password", "New password should be different from the old password.");
   }
   const passwordHash = password !== undefined ? await hashPassword(password) : undefined;
-  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl, s.redirectAllowList);
 
   const messages = await transaction(s.pool, async (db) => {
     const now = s.now();
@@ -326,10 +352,18 @@ export const updateUser: Handler = async (s, r) => {
       user.id,
       newEmail,
     ]);
-    const intro = `Follow this link to confirm the update of your email from ${user.email} to ${newEmail}:`;
     const email = (to: string, issued: { otp: string; hashedToken: string }) => {
       s.limits.email();
-      return buildEmail({ to, kind: "email_change", redirectTo, intro, ...issued, authUrl: r.authUrl });
+      return buildEmail(s.mailer, {
+        to,
+        kind: "email_change",
+        redirectTo,
+        newEmail,
+        ...issued,
+        authUrl: r.authUrl,
+        siteUrl: s.siteUrl,
+        user,
+      });
     };
     const toNew = email(newEmail, await issueOneTimeToken(db, user, "email_change_token_new", newEmail, { pkce, now }));
     if (!s.doubleConfirmChanges || !user.email) return [toNew];
@@ -350,7 +384,7 @@ export const reauthenticate: Handler = async (s, r) => {
   const message = await transaction(s.pool, async (db) => {
     s.limits.email();
     const { otp } = await issueOneTimeToken(db, user, "reauthentication_token", user.email!, { pkce: false, now: s.now() });
-    return buildReauthenticationEmail(user.email!, otp);
+    return buildReauthenticationEmail(s.mailer, user, otp, s.siteUrl);
   });
   await deliver(s, message, "Error sending reauthentication email");
   return ok({});

@@ -141,14 +141,33 @@ export function errorReply(error: unknown, versioned: boolean): Reply {
   return errorReply(new ApiError(500, "unexpected_failure", message), versioned);
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/**
+ * Supabase Auth's allow-list patterns (additional_redirect_urls): globs where `*` and `?` stop at
+ * `.` and `/`, and `**` does not. Other glob syntax is taken literally.
+ */
+function globMatches(pattern: string, candidate: string): boolean {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern.startsWith("**", i)) {
+      source += ".*";
+      i++;
+    } else if (pattern[i] === "*") source += "[^./]*";
+    else if (pattern[i] === "?") source += "[^./]";
+    else source += pattern[i].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`, "s").test(candidate);
+}
+
+const DECIMAL_IP = /^[0-9]+$/;
+const REGULAR_HOSTNAME = /^[a-zA-Z0-9_.-]+$/;
+const isLoopbackIp = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === "[::1]";
 
 /**
- * The `redirect_to` a client asked for if Supabase Auth would allow it (same scheme and host as the
- * site URL, any port on loopback hosts; loopback URLs stand in for the CLI's local allow list),
- * otherwise the site URL.
+ * The `redirect_to` a client asked for if Supabase Auth would allow it, otherwise the site URL: the
+ * site's scheme and host (any port on a loopback host), a loopback IP address, or a match of the allow
+ * list (additional_redirect_urls), compared without the fragment.
  */
-export function redirectTarget(candidate: string | null | undefined, siteUrl: string): string {
+export function redirectTarget(candidate: string | null | undefined, siteUrl: string, allowList: string[] = []): string {
   if (!candidate) return siteUrl;
   let url: URL;
   try {
@@ -157,9 +176,12 @@ export function redirectTarget(candidate: string | null | undefined, siteUrl: st
     return siteUrl;
   }
   const site = new URL(siteUrl);
-  const loopback = LOOPBACK.has(url.hostname);
-  const sameSite =
-    url.protocol === site.protocol && url.hostname === site.hostname && (url.port === site.port || loopback);
-  const localApp = loopback && (url.protocol === "http:" || url.protocol === "https:");
-  return sameSite || localApp ? candidate : siteUrl;
+  const host = url.hostname;
+  const loopback = host === "localhost" || isLoopbackIp(host);
+  if (host === site.hostname && url.protocol === site.protocol && (url.port === site.port || loopback)) return candidate;
+  if (DECIMAL_IP.test(host)) return siteUrl;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith("[")) return isLoopbackIp(host) ? candidate : siteUrl;
+  if ((url.protocol === "http:" || url.protocol === "https:") && !REGULAR_HOSTNAME.test(host)) return siteUrl;
+  const withoutFragment = candidate.split("#")[0];
+  return allowList.some((pattern) => globMatches(pattern, withoutFragment)) ? candidate : siteUrl;
 }

@@ -45,7 +45,7 @@ export const otp: Handler = async (s, r) => {
     throw badRequest("phone_provider_disabled", "Unsupported phone provider");
   }
   if (!address) throw badRequest("validation_failed", "One of email or phone must be set");
-  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl, s.redirectAllowList);
 
   const message = await transaction(s.pool, async (db) => {
     const now = s.now();
@@ -65,7 +65,7 @@ export const otp: Handler = async (s, r) => {
     if (pkce) await createFlowState(db, { userId: user.id, method: "magiclink", challenge, challengeMethod, now });
     s.limits.email();
     const issued = await issueOneTimeToken(db, user, "recovery_token", address, { pkce, now });
-    return buildEmail({ to: address, kind: "magiclink", redirectTo, ...issued, authUrl: r.authUrl });
+    return buildEmail(s.mailer, { to: address, kind: "magiclink", redirectTo, ...issued, authUrl: r.authUrl, siteUrl: s.siteUrl, user });
   });
   await deliver(s, message, "Error sending magic link email");
   return ok({});
@@ -79,7 +79,7 @@ export const recover: Handler = async (s, r) => {
   const address = validateEmail(email);
   const [challenge, challengeMethod] = [body.string("code_challenge"), body.string("code_challenge_method")];
   const pkce = validatePkceParams(challenge, challengeMethod);
-  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl);
+  const redirectTo = redirectTarget(r.query.get("redirect_to"), s.siteUrl, s.redirectAllowList);
 
   const message = await transaction(s.pool, async (db) => {
     const now = s.now();
@@ -88,7 +88,7 @@ export const recover: Handler = async (s, r) => {
     if (pkce) await createFlowState(db, { userId: user.id, method: "recovery", challenge, challengeMethod, now });
     s.limits.email();
     const issued = await issueOneTimeToken(db, user, "recovery_token", address, { pkce, now });
-    return buildEmail({ to: address, kind: "recovery", redirectTo, ...issued, authUrl: r.authUrl });
+    return buildEmail(s.mailer, { to: address, kind: "recovery", redirectTo, ...issued, authUrl: r.authUrl, siteUrl: s.siteUrl, user });
   });
   if (message) await deliver(s, message, "Error sending recovery email");
   return ok({});
@@ -214,7 +214,7 @@ export const verifyGet: Handler = async (s, r) => {
   if (!type) throw badRequest("validation_failed", "Verify requires a verification type");
   if (!token) throw badRequest("validation_failed", "Verify requires a token or a token hash");
   const referer = typeof r.headers.referer === "string" ? r.headers.referer : undefined;
-  const redirectTo = redirectTarget(r.query.get("redirect_to") ?? referer, s.siteUrl);
+  const redirectTo = redirectTarget(r.query.get("redirect_to") ?? referer, s.siteUrl, s.redirectAllowList);
   const pkce = token.startsWith("pkce_");
 
   try {

@@ -1,20 +1,12 @@
-import { readFileSync } from "node:fs";
-import { parse } from "smol-toml";
-import { z } from "zod";
+import type { RateLimits } from "../config";
 import { ApiError } from "./http";
 
-// Supabase Auth's rate limits, as `[auth.rate_limit]` of config.toml sets them. Request limits are
-// token buckets per client address (GoTrue's tollbooth limiters: a burst of 30, refilled at the
+export type { RateLimits };
+
+// Supabase Auth's rate limits, as `[auth.rate_limit]` of config.toml sets them (read in ../config.ts).
+// Request limits are token buckets per client address (GoTrue's tollbooth limiters: a burst of 30, refilled at the
 // configured count per 5 minutes); the email limit counts every email sent, for the whole project,
 // per hour.
-
-export const rateLimitsSchema = z.object({
-  email_sent: z.number().int().positive(),
-  sign_in_sign_ups: z.number().int().positive(),
-  token_verifications: z.number().int().positive(),
-  token_refresh: z.number().int().positive(),
-});
-export type RateLimits = z.infer<typeof rateLimitsSchema>;
 
 /** Which limit each endpoint spends, as GoTrue's router assigns them. */
 export type RequestLimit = "sign_in_sign_ups" | "token_verifications" | "token_refresh";
@@ -23,11 +15,6 @@ const BURST = 30;
 const REFILL_WINDOW_MS = 5 * 60_000;
 const EMAIL_WINDOW_MS = 60 * 60_000;
 const IDLE_BUCKET_MS = 60 * 60_000; // GoTrue forgets a client after an hour
-
-export function readRateLimits(configToml: string | URL): RateLimits {
-  const config = parse(readFileSync(configToml, "utf8")) as { auth?: { rate_limit?: unknown } };
-  return rateLimitsSchema.parse(config.auth?.rate_limit);
-}
 
 interface Bucket {
   tokens: number;

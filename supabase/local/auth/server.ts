@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import pg from "pg";
+import { readProjectConfig, type EmailTemplate, type EmailTemplateName } from "../config";
 import type { SigningKey } from "../keys";
 import * as adminApi from "./admin";
+import { createMailer } from "./emails";
 import * as api from "./handlers";
 import * as links from "./links";
 import { createRateLimiter, unlimited, type RateLimits, type RequestLimit } from "./rate-limit";
@@ -39,9 +41,16 @@ export interface AuthServiceOptions {
   accessTokenTtlSeconds?: number; // default 3600
   refreshTokenReuseIntervalSeconds?: number; // [auth] refresh_token_reuse_interval; default 10, as Supabase's
   sendEmail: (email: AuthEmail) => Promise<void>; // the stack wires this to the local mailbox
+  // The rest is config.toml's (see ../config.ts; the stack passes it). A service started on its own
+  // (tests) gets Supabase Auth's defaults, and config.toml's email templates.
+  redirectAllowList?: string[]; // [auth] additional_redirect_urls. Default none.
+  enableSignup?: boolean; // [auth] enable_signup. Default on.
+  enableEmailSignup?: boolean; // [auth.email] enable_signup. Default on.
   // [auth.email] enable_confirmations of config.toml: sign-ups wait for the emailed link. Default off.
   enableConfirmations?: boolean;
-  confirmationSubject?: string; // [auth.email.template.confirmation] subject
+  phoneAutoconfirm?: boolean; // not [auth.sms] enable_confirmations, for /settings. Default on.
+  externalProviders?: Record<string, boolean>; // [auth.external.<name>] enabled, for /settings.
+  emailTemplates?: Record<EmailTemplateName, EmailTemplate>; // [auth.email.template.*]. Default config.toml's.
   securePasswordChange?: boolean; // [auth.email] secure_password_change. Default off, as Supabase's.
   doubleConfirmChanges?: boolean; // [auth.email] double_confirm_changes. Default on, as Supabase's.
   rateLimits?: RateLimits; // [auth.rate_limit]. Default none (the test suite makes every request from one address).
@@ -72,6 +81,7 @@ const ROUTES: Route[] = [
   ["PUT", USER_PATH, adminApi.updateUser],
   ["DELETE", USER_PATH, adminApi.deleteUser],
   ["POST", "/admin/generate_link", adminApi.generateLink],
+  ["POST", "/invite", adminApi.invite],
 ];
 
 function match(
@@ -138,7 +148,12 @@ export async function startAuthService(opts: AuthServiceOptions): Promise<{ port
     pool,
     siteUrl: opts.siteUrl,
     enableConfirmations: opts.enableConfirmations ?? false,
-    confirmationSubject: opts.confirmationSubject,
+    redirectAllowList: opts.redirectAllowList ?? [],
+    enableSignup: opts.enableSignup ?? true,
+    enableEmailSignup: opts.enableEmailSignup ?? true,
+    phoneAutoconfirm: opts.phoneAutoconfirm ?? true,
+    externalProviders: opts.externalProviders ?? {},
+    mailer: createMailer(opts.emailTemplates ?? readProjectConfig().emailTemplates),
     securePasswordChange: opts.securePasswordChange ?? false,
     doubleConfirmChanges: opts.doubleConfirmChanges ?? true,
     sendEmail: opts.sendEmail,
