@@ -16,15 +16,16 @@
 // Options: --no-build reuses build/; BENCH_CIRCLES / BENCH_MEMBERS_PER_CIRCLE / BENCH_TASKS_PER_CIRCLE
 // change the background data, BENCH_SECONDS the length of each run, BENCH_CONNECTIONS the load.
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import pg from "pg";
 import { rangeFor, toLocalDate } from "../../app/calendar/time";
-import { freePort, waitFor } from "../../supabase/local/net";
+import { freePort } from "../../supabase/local/net";
 import { benchDir, benchSizes, memberToken, seedRlsData, seedTimed } from "./seed";
+import { signIn, startApp } from "./app-process";
 import { cpuOfTree, startStackProcess } from "./stack-process";
 
 const SIZES = benchSizes(100);
@@ -167,56 +168,6 @@ async function calendarJsSize(): Promise<{ gzip: number; raw: number; files: num
   return { gzip, raw, files: files.size };
 }
 
-function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  // BENCH_PROFILE=<dir>: a CPU profile of the app server, written there when it stops.
-  const profile = process.env.BENCH_PROFILE;
-  const args = profile
-    ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, "--import", path.join(root, "node_modules/tsx/dist/loader.mjs"), "server.ts"]
-    : [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server.ts"];
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  return waitFor(
-    async () => {
-      if (exited) throw new Error(`The app server exited:\n${output}`);
-      const res = await fetch(`${env.APP_URL}/resources`).catch(() => null);
-      return res?.status === 200;
-    },
-    { timeoutMs: 30_000, what: "The app server" },
-  ).then(() => ({
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        child.once("exit", () => resolve());
-        // SIGINT: node writes its CPU profile on a clean exit (server.ts exits on both).
-        child.kill(profile ? "SIGINT" : "SIGTERM");
-      }),
-  }));
-}
-
-/** Signs in through the app's own form (POST with our Origin) and returns the session cookies. */
-async function signIn(appUrl: string, email: string): Promise<string> {
-  const res = await fetch(`${appUrl}/auth/sign-in`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: appUrl, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: PASSWORD }),
-  });
-  if (res.status !== 302) throw new Error(`sign in answered ${res.status}: ${await res.text()}`);
-  return res.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(";")[0])
-    .join("; ");
-}
-
 const ms = (n: number) => `${n.toFixed(1).padStart(6)} ms`;
 
 /** A load run, with the CPU time each part of the system spent per request during it. */
@@ -275,17 +226,8 @@ async function main() {
       [CIRCLE_ID],
     );
 
-    app = await startApp({
-      APP_URL: appUrl,
-      PORT: String(appPort),
-      SUPABASE_URL: stack.url,
-      SUPABASE_PUBLISHABLE_KEY: stack.publishableKey,
-      SUPABASE_SECRET_KEY: "",
-      SESSION_SECRET: "bench-session-secret-at-least-32-characters",
-      RESEND_API_KEY: "",
-      MAILBOX_URL: stack.mailboxUrl,
-    });
-    const cookie = await signIn(appUrl, "probe@bench.test");
+    app = await startApp(stack, appUrl, appPort);
+    const cookie = await signIn(appUrl, "probe@bench.test", PASSWORD);
     const pageUrl = `${appUrl}/circles/${CIRCLE_ID}/calendar`;
     const check = await fetch(pageUrl, { headers: { Cookie: cookie }, redirect: "manual" });
     const html = await check.text();
