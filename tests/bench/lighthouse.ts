@@ -114,7 +114,8 @@ async function main() {
         // The default config is the mobile preset: a phone's screen, slow 4G and a 4x slower CPU, simulated.
       );
       if (!result) throw new Error(`lighthouse returned nothing for ${name}`);
-      const { categories, audits, finalDisplayedUrl } = result.lhr;
+      const { categories, audits, finalDisplayedUrl, runtimeError } = result.lhr;
+      if (runtimeError) throw new Error(`lighthouse could not measure ${name}: ${runtimeError.code} ${runtimeError.message}`);
       if (new URL(finalDisplayedUrl).pathname !== new URL(`${appUrl}${pagePath}`).pathname) {
         throw new Error(`${name} ended on ${finalDisplayedUrl}: not signed in?`);
       }
@@ -126,6 +127,16 @@ async function main() {
         `lighthouse ${name}: performance ${performance}, accessibility ${accessibility}, best-practices ${bestPractices}, ` +
           `LCP ${millis("largest-contentful-paint")} ms, TBT ${millis("total-blocking-time")} ms`,
       );
+      // What cost the points, so a missed target says where to look.
+      const failing = ["accessibility", "best-practices"]
+        .flatMap((id) => categories[id]?.auditRefs ?? [])
+        .filter((ref) => ref.weight > 0 && (audits[ref.id]?.score ?? 1) < 1)
+        .map((ref) => {
+          const items = (audits[ref.id]?.details as { items?: Array<{ node?: { selector?: string } }> } | undefined)?.items ?? [];
+          const where = items.flatMap((item) => (item.node?.selector ? [item.node.selector] : [])).slice(0, 3);
+          return where.length > 0 ? `${ref.id} (${where.join("; ")})` : ref.id;
+        });
+      if (failing.length > 0) console.log(`  failing audits: ${failing.join(", ")}`);
     }
     console.log(`targets (performance >= 95, accessibility and best practices 100 on every page): ${ok ? "OK" : "MISSED"}`);
     process.exitCode = ok ? 0 : 1;
