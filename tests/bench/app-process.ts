@@ -1,12 +1,23 @@
 // The app's production server (build/) as a child process for the benches, and signing in through
 // its own form.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { waitFor } from "../../supabase/local/net";
 import type { StackAddresses } from "./stack-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
+
+/** `vite:build` into build/, as `npm run build` does. */
+export function buildApp() {
+  console.log("building the app ...");
+  const build = spawnSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
+}
 
 /** The production server (build/) on `port`, against `stack`. */
 export function startApp(

@@ -16,7 +16,6 @@
 // Options: --no-build reuses build/; BENCH_CIRCLES / BENCH_MEMBERS_PER_CIRCLE / BENCH_TASKS_PER_CIRCLE
 // change the background data, BENCH_SECONDS the length of each run, BENCH_CONNECTIONS the load.
 
-import { spawnSync } from "node:child_process";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -25,7 +24,7 @@ import pg from "pg";
 import { rangeFor, toLocalDate } from "../../app/calendar/time";
 import { freePort } from "../../supabase/local/net";
 import { benchDir, benchSizes, memberToken, seedRlsData, seedTimed } from "./seed";
-import { signIn, startApp } from "./app-process";
+import { buildApp, signIn, startApp } from "./app-process";
 import { cpuOfTree, startStackProcess } from "./stack-process";
 
 const SIZES = benchSizes(100);
@@ -193,15 +192,7 @@ async function measured(url: string, headers: Record<string, string>, stackPid: 
 }
 
 async function main() {
-  if (BUILD) {
-    console.log("building the app ...");
-    const build = spawnSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
-  }
+  if (BUILD) buildApp();
   const js = await calendarJsSize();
 
   const dir = await benchDir("bench-calendar-");

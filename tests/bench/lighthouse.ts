@@ -7,14 +7,14 @@
 // Starts a private local stack (fresh database with supabase/seed.sql; your dev stack is not touched),
 // builds the app (--no-build reuses build/) and runs the system Chromium (CHROMIUM_PATH).
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import lighthouse from "lighthouse";
 import pg from "pg";
 import { freePort, waitFor } from "../../supabase/local/net";
 import { benchDir } from "./seed";
-import { startApp, signIn } from "./app-process";
+import { buildApp, signIn, startApp } from "./app-process";
 import { startStackProcess } from "./stack-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -58,15 +58,7 @@ async function startChromium() {
 }
 
 async function main() {
-  if (BUILD) {
-    console.log("building the app ...");
-    const build = spawnSync(process.execPath, [path.join(root, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`);
-  }
+  if (BUILD) buildApp();
   const dir = await benchDir("bench-lighthouse-");
   const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect, test as base } from "vitest";
+import { PASSWORD } from "../helpers/supabase";
 
 // Every journey runs in the system's Chromium, and every page it visits must pass an axe check:
 // call `checkA11y(page)` after each navigation; a page loaded but never checked fails the test.
@@ -86,4 +87,14 @@ export async function circleNav(page: Page, name: string) {
   const link = page.getByRole("navigation", { name: "Circle" }).getByRole("link", { name, exact: true });
   if (!(await link.isVisible())) await openMenu(page, "More");
   await link.click();
+}
+
+/** Signs in through the sign-in form with the test users' password, and waits to leave /auth/. */
+export async function signIn(page: Page, email: string, checkA11y?: (page: Page) => Promise<void>) {
+  await page.goto("/auth/sign-in");
+  await checkA11y?.(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
 }

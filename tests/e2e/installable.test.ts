@@ -1,8 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { DAY, fromNow, makeCalendarCircle } from "../helpers/calendar-fixture";
-import { PASSWORD } from "../helpers/supabase";
-import { appUrl, expect, screenshot, test } from "./fixtures";
+import { appUrl, expect, screenshot, signIn, test } from "./fixtures";
 
 // Installable (issue 13): the manifest is served and valid, the service worker registers, a page that
 // cannot load offline shows the calm offline page, and no circle page or answer is ever stored in
@@ -15,15 +14,6 @@ const PRECACHED = ["/offline.html", "/offline.css", "/favicon.svg", "/icons/icon
 function pngSize(bytes: Buffer) {
   expect(bytes.subarray(1, 4).toString("ascii")).toBe("PNG");
   return `${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`;
-}
-
-async function signIn(page: Page, email: string, checkA11y: (page: Page) => Promise<void>) {
-  await page.goto("/auth/sign-in");
-  await checkA11y(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
 }
 
 /** Every entry in any Cache Storage cache of the page's origin: its path, type and body. */

@@ -1,8 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { DAY, fromNow, makeCalendarCircle } from "../helpers/calendar-fixture";
-import { PASSWORD } from "../helpers/supabase";
-import { appUrl, expect, openMenu, screenshot, test } from "./fixtures";
+import { appUrl, expect, openMenu, screenshot, signIn, test } from "./fixtures";
 
 // A helper's phone (issue 12): at 390x844 the header and the circle's navigation take at most 120 px on
 // every page, the rest of the circle is one tap away under More (a <details>, so it works without
@@ -11,15 +10,6 @@ import { appUrl, expect, openMenu, screenshot, test } from "./fixtures";
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1200, height: 900 };
 const NAV_BUDGET_PX = 120;
-
-async function signIn(page: Page, email: string, checkA11y?: (page: Page) => Promise<void>) {
-  await page.goto("/auth/sign-in");
-  await checkA11y?.(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
-}
 
 /** How far down the page the header and the circle's bar reach. */
 const navBottom = (page: Page) =>

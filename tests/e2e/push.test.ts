@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Page } from "playwright-core";
+import { chromium } from "playwright-core";
 import { makeCalendarCircle } from "../helpers/calendar-fixture";
 import { onTestFinished } from "vitest";
-import { PASSWORD, sql } from "../helpers/supabase";
-import { appUrl, CHROMIUM_PATH, expect, screenshot, test } from "./fixtures";
+import { sql } from "../helpers/supabase";
+import { appUrl, CHROMIUM_PATH, expect, screenshot, signIn, test } from "./fixtures";
 
 // Push on this device (issue 13): from the notifications page a member turns notifications on (the
 // browser asks permission, subscribes with the app's VAPID key, the page saves the subscription), the
@@ -13,15 +13,6 @@ import { appUrl, CHROMIUM_PATH, expect, screenshot, test } from "./fixtures";
 // notification, and the device is removed with a plain form.
 
 const PHONE = { width: 390, height: 844 };
-
-async function signIn(page: Page, email: string, checkA11y: (page: Page) => Promise<void>) {
-  await page.goto("/auth/sign-in");
-  await checkA11y(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/auth/"));
-}
 
 test("the notifications page lists the device, a push to the worker shows a notification, a plain form removes the device", { timeout: 90_000 }, async ({ checkA11y }) => {
   await mkdir("tests/e2e/screenshots", { recursive: true });
