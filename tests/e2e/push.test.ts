@@ -59,13 +59,16 @@ test("the notifications page lists the device, a push to the worker shows a noti
 
   // A push, delivered to the worker as the push service would (DevTools protocol), becomes a notification.
   const cdp = await context.newCDPSession(page);
-  await cdp.send("ServiceWorker.enable");
-  const registrationId = await new Promise<string>((resolve) => {
-    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }: { registrations: Array<{ registrationId: string; scopeURL: string }> }) => {
-      if (registrations[0]) resolve(registrations[0].registrationId);
-    });
-  });
   const origin = new URL(page.url()).origin;
+  // A push sent to a registration whose worker is not active yet is dropped: wait for the activated
+  // worker of the page's own registration, not for whichever registration is reported first.
+  const registrationId = await new Promise<string>((resolve) => {
+    cdp.on("ServiceWorker.workerVersionUpdated", ({ versions }: { versions: Array<{ registrationId: string; scriptURL: string; status: string }> }) => {
+      const active = versions.find((v) => v.status === "activated" && v.scriptURL === `${origin}/sw.js`);
+      if (active) resolve(active.registrationId);
+    });
+    void cdp.send("ServiceWorker.enable");
+  });
   await cdp.send("ServiceWorker.deliverPushMessage", {
     origin,
     registrationId,
