@@ -65,6 +65,17 @@ describe("per request, once", () => {
   });
 });
 
+describe("the circle home", () => {
+  test("reads the week with one calendar_window call, and what waits for the person in a few requests", async () => {
+    const requests = await backendRequestsFor(`/circles/${owner.circleId}`);
+    console.log("circle home (the person's), backend requests:", requests.length, requests.map((r) => r.split("?")[0]));
+    expect(requests.filter((r) => r.includes("/rest/v1/rpc/calendar_window"))).toHaveLength(1);
+    expect(requests.filter((r) => r.includes("/auth/v1/"))).toEqual([]);
+    // circle, members, week, latest updates, grants (for the check-in), drafts, offers, notes.
+    expect(requests.length).toBeLessThanOrEqual(8);
+  });
+});
+
 function getWithEncoding(path: string, acceptEncoding: string) {
   return new Promise<{ encoding: string | undefined; bytes: number }>((resolve, reject) => {
     http
