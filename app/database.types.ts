@@ -1212,7 +1212,7 @@ export type Database = {
         }
       }
       accept_offer: {
-        Args: { offer_id: string; title?: string }
+        Args: { offer_id: string; title: string }
         Returns: {
           all_day: boolean
           audience: string[] | null

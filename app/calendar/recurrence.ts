@@ -89,7 +89,8 @@ export const seriesSchema = z
     } else if (until !== undefined && until >= cap) {
       ctx.addIssue({ code: "custom", path: ["rule", "until"], message: `A series can run for at most ${MAX_SERIES_YEARS} years` });
     }
-    if (count !== undefined) {
+    // Above the cap, "At most 500 times" says it all.
+    if (count !== undefined && count <= MAX_OCCURRENCES) {
       const fits = occurrenceDates(series.rule, date).length;
       if (fits < count) {
         ctx.addIssue({

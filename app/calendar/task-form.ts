@@ -171,7 +171,11 @@ export function parseTaskForm(
 
   let rule: RecurrenceRule | null = null;
   if (form.repeat !== "none") {
-    const wholeNumber = (value: string | undefined) => (/^\d{1,4}$/.test(value?.trim() ?? "") ? Number(value) : null);
+    // "99,999" or "1 000" is a number too: its size is for the series rules to judge ("At most 500 times").
+    const wholeNumber = (value: string | undefined) => {
+      const digits = value?.trim().replace(/[\s,_']/g, "") ?? "";
+      return /^\d+$/.test(digits) ? Number(digits) : null;
+    };
     const every = form.repeatEvery?.trim() ? wholeNumber(form.repeatEvery) : 1;
     const count = form.ends === "count" ? wholeNumber(form.count) : undefined;
     if (every === null) add("repeatEvery", "Enter how often it repeats, as a number");

@@ -16,12 +16,15 @@ export function SelectField({
   hint,
   errors,
   options,
+  placeholder,
   selectProps,
 }: {
   label: ReactNode;
   hint?: ReactNode;
   errors?: ListOfErrors;
   options: ReadonlyArray<{ value: string; label: string }>;
+  /** An empty first option ("Choose…"), for a required choice that has no sensible default. */
+  placeholder?: string;
   selectProps: ComponentPropsWithRef<"select"> & { name: string };
 }) {
   const fallbackId = useId();
@@ -36,6 +39,7 @@ export function SelectField({
         </p>
       ) : null}
       <select id={id} aria-invalid={ids.errorId ? true : undefined} aria-describedby={ids.describedBy} {...selectProps}>
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}

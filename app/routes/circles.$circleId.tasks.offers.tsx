@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { z } from "zod";
 import { callCalendarRpc, memberNames, requireCalendar } from "~/calendar/tasks.server";
 import { addDays, formatRangeInZone, localDateSchema, toLocalDate, zonedInstant, zoneLabel } from "~/calendar/time";
+import { TITLE_MAX } from "~/calendar/task-form";
 import { KIND_LABELS, TASK_KINDS, type TaskKind } from "~/calendar/words";
 import { Notice, SelectField } from "~/components/choices";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -99,7 +100,15 @@ const OfferSchema = z
   });
 
 const AnswerSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("accept"), offerId: z.string().uuid(), title: z.string().trim().max(200, "Keep the title under 200 characters").optional() }),
+  z.object({
+    intent: z.literal("accept"),
+    offerId: z.string().uuid(),
+    title: z
+      .string({ required_error: "Give the task a short title" })
+      .trim()
+      .min(1, "Give the task a short title")
+      .max(TITLE_MAX, `Keep the title under ${TITLE_MAX} characters`),
+  }),
   z.object({ intent: z.literal("decline"), offerId: z.string().uuid(), note: z.string().trim().max(500, "Keep the note under 500 characters").optional() }),
   z.object({ intent: z.literal("withdraw"), offerId: z.string().uuid() }),
 ]);
@@ -153,12 +162,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const answer = parsed.data;
   const result =
     answer.intent === "accept"
-      ? await callCalendarRpc<{ id: string }>(supabase, "accept_offer", { offer_id: answer.offerId, title: answer.title || null })
+      ? await callCalendarRpc<{ id: string }>(supabase, "accept_offer", { offer_id: answer.offerId, title: answer.title })
       : answer.intent === "decline"
         ? await callCalendarRpc(supabase, "decline_offer", { offer_id: answer.offerId, note: answer.note || null })
         : await callCalendarRpc(supabase, "withdraw_offer", { offer_id: answer.offerId });
   if (!result.ok) {
-    return data({ form: answer.offerId, errors: { formErrors: [result.failure.message], fieldErrors: {} as Record<string, string[]> }, values }, { status: result.failure.status, headers });
+    const errors =
+      result.failure.key === "invalid_title"
+        ? { formErrors: [] as string[], fieldErrors: { title: [result.failure.message] } as Record<string, string[]> }
+        : { formErrors: [result.failure.message], fieldErrors: {} as Record<string, string[]> };
+    return data({ form: answer.offerId, errors, values }, { status: result.failure.status, headers });
   }
   if (answer.intent === "accept") {
     return redirect(`/circles/${circle.id}/tasks/${(result.data as { id: string }).id}?notice=created`, { headers });
@@ -207,6 +220,10 @@ export default function Offers() {
             <ul className="task-list">
               {toAnswer.map((offer) => {
                 const error = actionData?.form === offer.id ? actionData.errors : undefined;
+                const answered = actionData?.form === offer.id ? actionData.values : undefined;
+                // A title error sits under the title; anything else about this offer above its forms.
+                const { title: titleErrors, ...otherFieldErrors } = error?.fieldErrors ?? {};
+                const otherErrors = [...(error?.formErrors ?? []), ...Object.values(otherFieldErrors).flat()];
                 return (
                   <li key={offer.id} className="task-card task-card--open">
                     <h3 className="task-card-title">
@@ -216,14 +233,22 @@ export default function Offers() {
                     <p className="task-card-meta">
                       {KIND_LABELS[offer.kind]} · {CATEGORY_WORDS[offer.category].label}
                     </p>
-                    {error ? <ErrorList errors={[...error.formErrors, ...Object.values(error.fieldErrors).flat()]} /> : null}
+                    <ErrorList errors={otherErrors} />
                     <div className="member-actions">
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="offerId" value={offer.id} />
-                        <div className="field">
-                          <label htmlFor={`title-${offer.id}`}>Title on the calendar (optional)</label>
-                          <input id={`title-${offer.id}`} name="title" maxLength={200} placeholder={offer.message.slice(0, 60)} />
-                        </div>
+                        <Field
+                          label="Title on the calendar"
+                          hint={`A few words for the calendar, such as “Ride” or “Lawn and gutters”. ${offer.who}’s words stay in the task’s notes.`}
+                          errors={titleErrors}
+                          inputProps={{
+                            name: "title",
+                            id: `title-${offer.id}`,
+                            required: true,
+                            maxLength: TITLE_MAX,
+                            defaultValue: answered?.intent === "accept" ? (answered.title ?? "") : KIND_LABELS[offer.kind],
+                          }}
+                        />
                         <button type="submit" name="intent" value="accept" className="button button-small" disabled={busy}>
                           Accept<span className="visually-hidden"> the offer from {offer.who}</span>
                         </button>
@@ -275,7 +300,8 @@ export default function Offers() {
                 label="Kind of help"
                 errors={field("kind")}
                 options={TASK_KINDS.map((value) => ({ value, label: KIND_LABELS[value] }))}
-                selectProps={{ name: "kind", id: "offer-kind", defaultValue: offerValues?.kind ?? "meal" }}
+                placeholder="Choose…"
+                selectProps={{ name: "kind", id: "offer-kind", required: true, defaultValue: offerValues?.kind ?? "" }}
               />
               {categories.length > 1 ? (
                 <SelectField

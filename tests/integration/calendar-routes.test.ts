@@ -110,11 +110,14 @@ describe("adding a task (plain form)", () => {
       [{ repeat: "weekly", weekdays: ["2"], until: addDays(today, 1) }, "until", "The series must end after it starts"],
       [{ repeat: "weekly", weekdays: ["2"], ends: "count", count: "lots" }, "count", "Enter a number of times"],
       [{ repeat: "daily", repeatEvery: "0", ends: "count", count: "3" }, "repeatEvery", "Repeat at least every 1"],
+      [{ repeat: "daily", ends: "count", count: "99999" }, "count", "At most 500 times"],
+      [{ repeat: "daily", ends: "count", count: "99,999" }, "count", "At most 500 times"],
+      [{ repeat: "daily", repeatEvery: "99999", ends: "count", count: "3" }, "repeatEvery", "Repeat at most every 52"],
     ];
     for (const [fields, field, message] of cases) {
       const result = await submit(valid(fields));
       expect(result.status, JSON.stringify(fields)).toBe(400);
-      expect(result.data.errors.fieldErrors[field], JSON.stringify(fields)).toContain(message);
+      expect(result.data.errors.fieldErrors[field], JSON.stringify(fields)).toEqual([message]);
       // What was typed comes back to refill the form.
       expect(result.data.values.title).toBe(valid(fields).title);
     }
@@ -272,14 +275,32 @@ describe("offers and the calendar feed page", () => {
     );
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.data.errors.fieldErrors).sort()).toEqual(["endTime", "message"]);
+    // No kind chosen (the form has no default): asked for, next to the field.
+    const noKind = await run(
+      offersRoute.action,
+      post(`${base()}/tasks/offers`, { intent: "offer", message: "I can help", kind: "", category: "practical", date: addDays(today, 4), allDay: "on" }, cookie.sam),
+      params(),
+    );
+    expect(noKind.status).toBe(400);
+    expect(noKind.data.errors.fieldErrors).toEqual({ kind: ["Choose what kind of help"] });
 
     const ownerView = await run(offersRoute.loader, get(`${base()}/tasks/offers`, cookie.owner), params());
     const offer = ownerView.data.toAnswer.find((o: { message: string }) => o.message === "I can bring soup on Thursday");
     expect(offer).toMatchObject({ who: "Sam", status: "pending" });
+    // No title: the answer says so next to the title field, and nothing is saved.
+    for (const fields of [{}, { title: "  " }] as Array<Record<string, string>>) {
+      const untitled = await run(offersRoute.action, post(`${base()}/tasks/offers`, { intent: "accept", offerId: offer.id, ...fields }, cookie.owner), params());
+      expect(untitled.status).toBe(400);
+      expect(untitled.data).toMatchObject({ form: offer.id, errors: { formErrors: [], fieldErrors: { title: ["Give the task a short title"] } } });
+    }
+    const stillWaiting = await run(offersRoute.loader, get(`${base()}/tasks/offers`, cookie.owner), params());
+    expect(stillWaiting.data.toAnswer.map((o: { id: string }) => o.id)).toContain(offer.id);
     const accepted = await run(offersRoute.action, post(`${base()}/tasks/offers`, { intent: "accept", offerId: offer.id, title: "Soup from Sam" }, cookie.owner), params());
     expect(accepted.status).toBe(302);
     const taskId = accepted.headers.get("Location")!.match(/tasks\/([0-9a-f-]{36})/)![1];
     expect(await claimsOf(taskId)).toEqual([sam.memberId]);
+    const task = await run(taskRoute.loader, get(`${base()}/tasks/${taskId}`, cookie.owner), { ...params(), taskId });
+    expect(task.data.task).toMatchObject({ title: "Soup from Sam", notes: "I can bring soup on Thursday" });
     const samView = await run(offersRoute.loader, get(`${base()}/tasks/offers`, cookie.sam), params());
     expect(samView.data.mine[0]).toMatchObject({ status: "accepted", task_id: taskId });
     expect(samView.data.toAnswer).toEqual([]);

@@ -335,7 +335,22 @@ describe("offers of help", () => {
     expect(await claimsOf(task.id)).toEqual([sam.memberId]);
     const mine = must(await sam.client.from("task_offers").select("status, task_id").eq("id", made.id).single());
     expect(mine).toEqual({ status: "accepted", task_id: task.id });
-    expectError(await c.owner.client.rpc("accept_offer", { offer_id: made.id }), "offer_not_pending", 409);
+    expectError(await c.owner.client.rpc("accept_offer", { offer_id: made.id, title: "Dinner" }), "offer_not_pending", 409);
+  });
+
+  test("accepting needs a short title; the helper's words become the task's notes", async () => {
+    const made = must(await offer(sam, { message: "I can mow the lawn and clear the gutters on Saturday morning." }));
+    for (const title of ["", "   ", "x".repeat(201)]) {
+      expectError(await coord.client.rpc("accept_offer", { offer_id: made.id, title }), "invalid_title", 400);
+    }
+    // Nothing half-saved: the offer still waits, and no task was made from it.
+    expect(must(await sam.client.from("task_offers").select("status, task_id").eq("id", made.id).single())).toEqual({ status: "pending", task_id: null });
+    const task = must(await coord.client.rpc("accept_offer", { offer_id: made.id, title: "  Lawn and gutters " }));
+    expect(task).toMatchObject({ title: "Lawn and gutters", notes: "I can mow the lawn and clear the gutters on Saturday morning." });
+    expect(must(await sam.client.from("tasks").select("title, notes").eq("id", task.id).single())).toEqual({
+      title: "Lawn and gutters",
+      notes: "I can mow the lawn and clear the gutters on Saturday morning.",
+    });
   });
 
   test("a coordinator declines with a kind word the member reads", async () => {
@@ -354,8 +369,8 @@ describe("offers of help", () => {
     expect(await sees(coord)).toBe(1);
     expect(await sees(tom)).toBe(0);
     expect(await sees(outsider)).toBe(0);
-    expectError(await tom.client.rpc("accept_offer", { offer_id: made.id }), "offer_not_found", 404);
-    expectError(await sam.client.rpc("accept_offer", { offer_id: made.id }), "not_task_manager", 403);
+    expectError(await tom.client.rpc("accept_offer", { offer_id: made.id, title: "Dinner" }), "offer_not_found", 404);
+    expectError(await sam.client.rpc("accept_offer", { offer_id: made.id, title: "Dinner" }), "not_task_manager", 403);
     expectError(await tom.client.rpc("withdraw_offer", { offer_id: made.id }), "offer_not_found", 404);
     must(await sam.client.rpc("withdraw_offer", { offer_id: made.id }));
     expectError(await c.owner.client.rpc("decline_offer", { offer_id: made.id }), "offer_not_pending", 409);
