@@ -1701,6 +1701,53 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      push_job_claim: {
+        Args: { p_lease_seconds?: number; p_now: string; p_rows: Json }
+        Returns: {
+          auth: string
+          endpoint: string
+          id: number
+          idempotency_key: string
+          p256dh: string
+        }[]
+      }
+      push_job_devices: {
+        Args: { p_member_ids: string[] }
+        Returns: {
+          member_id: string
+          subscription_id: string
+        }[]
+      }
+      push_job_reach_outs: {
+        Args: {
+          p_after?: string
+          p_circle_ids?: string[]
+          p_limit?: number
+          p_now: string
+        }
+        Returns: Json[]
+      }
+      push_job_recover: {
+        Args: {
+          p_circle_ids?: string[]
+          p_lease_seconds?: number
+          p_limit?: number
+          p_now: string
+        }
+        Returns: {
+          auth: string
+          endpoint: string
+          id: number
+          idempotency_key: string
+          kind: string
+          p256dh: string
+          payload: Json
+        }[]
+      }
+      push_job_remove_endpoints: {
+        Args: { p_endpoints: string[] }
+        Returns: number
+      }
       release_task: {
         Args: { member_id?: string; task_id: string }
         Returns: undefined
