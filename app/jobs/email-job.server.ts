@@ -17,11 +17,16 @@ import { renderDigest, renderNotice, renderReminder, type EmailContext } from "~
 import { unsubscribeTokens, type UnsubscribePurpose } from "~/digest/unsubscribe.server";
 import { appName, MAX_BATCH_SIZE, senderFor, sendEmailBatch, type BatchEmail, type BatchEmailResult } from "~/email.server";
 import { getEnv } from "~/env.server";
+import { newPushTally, pushDelivery, type PushEvent, type PushJobOptions, type PushTally } from "~/push/job.server";
+import { noticePush, openTasksPush, reminderPush } from "~/push/messages";
 import { unwrap } from "~/supabase.server";
 
 // The email job: immediate notices, day-before reminders and digests, sent through Resend's batch
 // endpoint exactly once. Run by `npm run digest` (app/jobs/digest.cli.ts) and by the cron route
 // (app/routes/cron.digest.tsx). docs/email.md describes the whole; in short:
+//
+// Web Push goes with each email (app/push/job.server.ts, docs/push.md): the same events and recipients,
+// one push per device, claimed in the same log just before the email.
 //
 //   1. Recover: deliveries left 'sending' by a job that died or a send to retry are sent again, a whole
 //      batch at a time under the batch's stored Idempotency-Key (Resend does not send twice).
@@ -35,7 +40,7 @@ import { unwrap } from "~/supabase.server";
 
 const DELIVERY_KINDS = ["digest", "reminder", "task_claimed", "task_released", "task_cancelled", "task_rescheduled"] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
-export type Phase = "recover" | "notices" | "reminders" | "digests";
+export type Phase = "recover" | "notices" | "reminders" | "digests" | "reach_outs";
 
 export type DryRunEntry = { kind: DeliveryKind; to: string; circle: string; subject: string; summary: string };
 
@@ -67,6 +72,8 @@ export type EmailJobOptions = {
   send?: { sleep?: (ms: number) => Promise<void>; timeoutMs?: number; maxRateLimitRetries?: number };
   /** Called after a batch went to the provider and before its outcome is recorded (tests: a crash). */
   afterSend?: (batch: SentBatch) => void | Promise<void>;
+  /** Web Push (sent when VAPID keys are set): tests pass a fake sleep, the bench its own fetch. */
+  push?: PushJobOptions;
 };
 
 export type Tally = {
@@ -89,6 +96,8 @@ export type EmailJobReport = {
   notices: Tally;
   reminders: Tally;
   digests: Tally;
+  /** Web Push, every kind (one per device and event). */
+  pushes: PushTally;
   /** Sizes of the batches sent, in order. */
   batches: number[];
   stoppedEarly: boolean;
@@ -163,7 +172,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
   const pageSize = options.pageSize ?? 250;
   const batchSize = Math.min(options.batchSize ?? MAX_BATCH_SIZE, MAX_BATCH_SIZE);
   const leaseSeconds = options.leaseSeconds ?? 900;
-  const phases = new Set<Phase>(options.phases ?? ["recover", "notices", "reminders", "digests"]);
+  const phases = new Set<Phase>(options.phases ?? ["recover", "notices", "reminders", "digests", "reach_outs"]);
   const circleIds = options.circleIds?.length ? options.circleIds : null;
   const dryRun = options.dryRun ?? false;
   const name = appName();
@@ -173,6 +182,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     notices: newTally(),
     reminders: newTally(),
     digests: newTally(),
+    pushes: newPushTally(),
     batches: [],
     stoppedEarly: false,
     ms: 0,
@@ -182,6 +192,22 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     report.stoppedEarly = true;
     return true;
   };
+
+  const push = pushDelivery(db, {
+    vapid:
+      env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY && env.VAPID_SUBJECT
+        ? { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT }
+        : null,
+    clock,
+    leaseSeconds,
+    tally: report.pushes,
+    log,
+    options: options.push,
+  });
+  /** Pushes are claimed (and sent) before their emails: see the top of app/push/job.server.ts. */
+  const pushFirst = (events: PushEvent[]) => (dryRun ? Promise.resolve() : push.deliver(events));
+  /** A push about a task is no use once it starts, nor after a day. */
+  const usefulUntil = (startsAt: string) => new Date(Math.min(Date.parse(startsAt), clock().getTime() + 86_400_000));
 
   const rpc = async <T>(fn: string, args: Record<string, unknown>): Promise<T> => unwrap(await db.rpc(fn, args)) as T;
 
@@ -309,6 +335,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         }
       }
     }
+    await push.recover(circleIds, outOfTime);
   }
 
   // 2. Notices ----------------------------------------------------------------------------------------
@@ -336,6 +363,19 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         }),
       );
       report.notices.considered += claimables.length;
+      await pushFirst(
+        page.flatMap((event) =>
+          event.recipients.map((recipient) => ({
+            kind: `push_task_${event.kind}` as const,
+            circleId: event.circle_id,
+            memberId: recipient.member_id,
+            period: String(event.event_id),
+            claimId: null,
+            message: noticePush(event),
+            expiresAt: usefulUntil(event.task.starts_at),
+          })),
+        ),
+      );
       await deliver(claimables);
       if (!dryRun) await rpc("email_job_events_done", { p_now: clock().toISOString(), p_ids: page.map((event) => event.event_id) });
       if (page.length < 200) break;
@@ -381,6 +421,17 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
       const page = z.array(ReminderContentSchema).parse(raw);
       after = page[page.length - 1].claim_id;
       report.reminders.considered += page.length;
+      await pushFirst(
+        page.map((reminder) => ({
+          kind: "push_reminder" as const,
+          circleId: reminder.circle_id,
+          memberId: reminder.member_id,
+          period: reminder.claim_id,
+          claimId: reminder.claim_id,
+          message: reminderPush(reminder),
+          expiresAt: usefulUntil(reminder.task.starts_at),
+        })),
+      );
       await deliver(page.map((reminder) => outgoing(reminderEmail(reminder))));
       if (raw.length < pageSize) break;
     }
@@ -482,7 +533,23 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         }
         claimables.push(outgoing(digestEmail(content, now, tokenFor(content.member_id, "digest"))));
       }
-      await sendingTurn(() => (failed ? Promise.resolve() : deliver(claimables)));
+      const pushes = contents.flatMap((content): PushEvent[] => {
+        const message = openTasksPush(content);
+        return message
+          ? [
+              {
+                kind: "push_open_tasks",
+                circleId: content.circle_id,
+                memberId: content.member_id,
+                period: content.period,
+                claimId: null,
+                message,
+                expiresAt: usefulUntil(content.open_tasks[0].starts_at),
+              },
+            ]
+          : [];
+      });
+      await sendingTurn(() => (failed ? Promise.resolve() : pushFirst(pushes).then(() => deliver(claimables))));
     }
   }
 
@@ -507,6 +574,9 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
       summary: `${content.open_count} open, ${content.my_tasks.length} yours, ${content.update_count} updates`,
     };
   }
+
+  // 5. Reach-outs from check-ins: push only (the check-in page emails them at once) ---------------------
+  if (phases.has("reach_outs") && !dryRun) await push.reachOuts(circleIds, outOfTime);
 
   report.ms = Date.now() - started;
   return report;

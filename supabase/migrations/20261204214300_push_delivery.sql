@@ -45,8 +45,8 @@ comment on function public.push_job_devices(uuid[]) is
 
 /**
  * Reach-out requests of the last 24 hours (keyset on request id) with no push recorded yet, for members
- * still active who have a device and may still see the check-in (the consent rule, as the page's RLS:
- * grant, audience, pause). Nothing of the check-in itself: only who asked.
+ * still active who have a device, each saying whether the member may still see the check-in (the
+ * consent rule, as the page's RLS: grant, audience, pause). Nothing of the check-in itself: only who asked.
  */
 create function public.push_job_reach_outs(
   p_now timestamptz,
@@ -81,10 +81,11 @@ begin
      order by rr.id
      limit p_limit
   loop
-    continue when not private.update_visible(private.scope_as(r.user_id, r.circle_id), r.circle_id, r.category,
-                                             r.audience, r.status, r.author_id);
+    -- Rows the member may not see come back too (visible: false), so that the caller's keyset moves on.
     return next jsonb_build_object('request_id', r.id, 'circle_id', r.circle_id, 'member_id', r.member_id,
-                                   'circle_name', r.circle_name, 'person_name', r.person_name);
+      'circle_name', r.circle_name, 'person_name', r.person_name,
+      'visible', private.update_visible(private.scope_as(r.user_id, r.circle_id), r.circle_id, r.category,
+                                        r.audience, r.status, r.author_id));
   end loop;
   return;
 end;
