@@ -544,7 +544,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
                 period: content.period,
                 claimId: null,
                 message,
-                expiresAt: usefulUntil(content.open_tasks[0].starts_at),
+                expiresAt: usefulUntil(new Date(Math.max(...content.open_tasks.map((task) => Date.parse(task.starts_at)))).toISOString()),
               },
             ]
           : [];
