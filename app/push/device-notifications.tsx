@@ -62,7 +62,7 @@ export function DeviceNotifications({ publicKey, devices }: { publicKey: string 
       <h2 id="push-heading">Notifications on this device</h2>
       <p className="muted">
         The same news as the emails you chose above, as a notification on this phone or computer: what kind of help
-        and when, the details stay in Circle. Circle starts sending them soon; a device turned on now gets them then.
+        and when; the details stay in Circle. A notification comes within a few minutes, once on each device.
       </p>
       {supported === false ? <p>This browser cannot show notifications from Circle.</p> : null}
       {supported ? (
