@@ -47,6 +47,8 @@ export type PushTally = {
   rejected: number;
   /** 429 that did not clear, 5xx, timeout: a later run sends the same row again. */
   retry: number;
+  /** Time spent on pushes: finding devices, claiming, encrypting, sending, recording. */
+  ms: number;
 };
 
 export type PushJobOptions = PushSendOptions & {
@@ -56,7 +58,7 @@ export type PushJobOptions = PushSendOptions & {
   afterSend?: (ids: number[]) => void | Promise<void>;
 };
 
-export const newPushTally = (): PushTally => ({ considered: 0, taken: 0, sent: 0, gone: 0, rejected: 0, retry: 0 });
+export const newPushTally = (): PushTally => ({ considered: 0, taken: 0, sent: 0, gone: 0, rejected: 0, retry: 0, ms: 0 });
 
 const MAX_TTL_SECONDS = 24 * 3600;
 const CLAIM_CHUNK = 500;
@@ -149,6 +151,15 @@ export function pushDelivery(
   /** Claims and sends one push per device of each event's member. */
   async function deliver(events: PushEvent[]) {
     if (!send || events.length === 0) return;
+    const started = performance.now();
+    try {
+      await claimAndSend(events);
+    } finally {
+      tally.ms += performance.now() - started;
+    }
+  }
+
+  async function claimAndSend(events: PushEvent[]) {
     const members = [...new Set(events.map((event) => event.memberId))];
     const devices = new Map<string, string[]>();
     for (const device of unwrap(await db.rpc("push_job_devices", { p_member_ids: members })) ?? []) {
