@@ -12,6 +12,7 @@
 //
 // Prints the pushes sent and "pushes per second" over the time the job spent on pushes (devices,
 // claims, encryption, sending, recording), and the whole job's time next to it.
+// BENCH_PUSH_CONCURRENCY changes the pushes in flight at once (default 16, as the job).
 
 import { spawn } from "node:child_process";
 import { createECDH, randomBytes } from "node:crypto";
@@ -116,7 +117,8 @@ async function main() {
     const toLocal: typeof fetch = (input, init) => fetch(String(input).replace(PUSH_ORIGIN, local), init);
 
     const started = performance.now();
-    const report = await runEmailJob({ force: true, phases: ["digests"], push: { fetch: toLocal } });
+    const concurrency = process.env.BENCH_PUSH_CONCURRENCY ? Number(process.env.BENCH_PUSH_CONCURRENCY) : undefined;
+    const report = await runEmailJob({ force: true, phases: ["digests"], push: { fetch: toLocal, concurrency } });
     const seconds = (performance.now() - started) / 1000;
     const p = report.pushes;
     const pushSeconds = p.ms / 1000;
