@@ -66,6 +66,8 @@ async function main() {
       line("notices", report.notices),
       line("reminders", report.reminders),
       line("digests", report.digests),
+      `${"pushes".padEnd(10)} considered ${report.pushes.considered}, sent ${report.pushes.sent}, already taken ${report.pushes.taken}, ` +
+        `subscription gone ${report.pushes.gone}, refused ${report.pushes.rejected}, to retry ${report.pushes.retry}`,
     ].join("\n"),
   );
 }
