@@ -70,14 +70,7 @@ export async function loadWaiting(access: CircleAccess, people: People, now = ne
       .in("status", ["draft", "pending"])
       .order("created_at", { ascending: false })
       .limit(LISTED),
-    supabase
-      .from("task_offers")
-      .select("id, member_id, kind, message, starts_at, ends_at, all_day", { count: "exact" })
-      .eq("circle_id", circle.id)
-      .eq("status", "pending")
-      .gt("starts_at", now.toISOString())
-      .order("starts_at")
-      .limit(LISTED),
+    offersQuery(access, now),
     supabase
       .from("encouragement_notes")
       .select("id, author_member_id, body, created_at", { count: "exact" })
@@ -96,16 +89,7 @@ export async function loadWaiting(access: CircleAccess, people: People, now = ne
         when: formatMoment(d.created_at, timeZone),
       })),
     },
-    offers: {
-      count: offers.count ?? 0,
-      items: (unwrap(offers) ?? []).map((o): WaitingItem & { kind: TaskKind } => ({
-        id: o.id,
-        who: people.byMemberId.get(o.member_id) ?? FORMER_MEMBER,
-        kind: o.kind,
-        text: excerpt(o.message, 90),
-        when: formatRangeInZone(new Date(o.starts_at), new Date(o.ends_at), timeZone, { allDay: o.all_day }),
-      })),
-    },
+    offers: offerItems(offers, people, timeZone),
     notes: {
       days: NEW_NOTE_DAYS,
       count: notes.count ?? 0,
@@ -120,3 +104,34 @@ export async function loadWaiting(access: CircleAccess, people: People, now = ne
 }
 
 export type Waiting = Awaited<ReturnType<typeof loadWaiting>>;
+
+/** Pending offers the reader may answer (RLS: the owner's, a coordinator's in categories they hold), not their own. */
+function offersQuery(access: CircleAccess, now: Date) {
+  return access.supabase
+    .from("task_offers")
+    .select("id, member_id, kind, message, starts_at, ends_at, all_day", { count: "exact" })
+    .eq("circle_id", access.circle.id)
+    .eq("status", "pending")
+    .neq("member_id", access.me.id)
+    .gt("starts_at", now.toISOString())
+    .order("starts_at")
+    .limit(LISTED);
+}
+
+function offerItems(offers: Awaited<ReturnType<typeof offersQuery>>, people: People, timeZone: string) {
+  return {
+    count: offers.count ?? 0,
+    items: (unwrap(offers) ?? []).map((o): WaitingItem & { kind: TaskKind } => ({
+      id: o.id,
+      who: people.byMemberId.get(o.member_id) ?? FORMER_MEMBER,
+      kind: o.kind,
+      text: excerpt(o.message, 90),
+      when: formatRangeInZone(new Date(o.starts_at), new Date(o.ends_at), timeZone, { allDay: o.all_day }),
+    })),
+  };
+}
+
+/** A coordinator answers offers too: the part of what waits that is theirs. */
+export async function loadOffersToAnswer(access: CircleAccess, people: People, now = new Date()) {
+  return offerItems(await offersQuery(access, now), people, access.circle.time_zone);
+}

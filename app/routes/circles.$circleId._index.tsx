@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { z } from "zod";
 import { noticeText, runTaskIntent, TaskIntentSchema } from "~/calendar/task-actions.server";
 import { KIND_LABELS, namesList, spotsText } from "~/calendar/words";
-import { loadComingWeek, loadWaiting, type HomeTask, type Waiting, type WaitingItem } from "~/circle-home.server";
+import { loadComingWeek, loadOffersToAnswer, loadWaiting, type HomeTask, type Waiting, type WaitingItem } from "~/circle-home.server";
 import { requireCircle } from "~/circles.server";
 import { CheckInCard, updatesStylesheet } from "~/components/check-in-card";
 import { Notice } from "~/components/choices";
@@ -31,10 +31,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireCircle(request, params, context);
   const { supabase, headers, circle, me, isOwner } = access;
   const [people, week] = await Promise.all([loadPeople(supabase, circle.id), loadComingWeek(access)]);
-  const [updates, checkInChoices, waiting] = await Promise.all([
+  const [updates, checkInChoices, waiting, offers] = await Promise.all([
     latestUpdates(supabase, { circleId: circle.id, timeZone: circle.time_zone, isOwner, people }),
     isOwner ? reachOutChoices(supabase, circle.id, people) : Promise.resolve(null),
     isOwner ? loadWaiting(access, people) : Promise.resolve(null),
+    // A coordinator answers offers too.
+    me.role === "coordinator" ? loadOffersToAnswer(access, people) : Promise.resolve(null),
   ]);
   const active = people.members.filter((m) => m.status === "active");
   const search = SearchSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
@@ -48,6 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       open: week.open,
       mine: week.mine,
       waiting,
+      offers,
       notice: search.notice ? noticeText(search.notice, claimed?.title) : null,
       personName: people.members.find((m) => m.role === "owner")?.name ?? "the person",
     },
@@ -73,7 +76,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CircleHome() {
-  const { otherMembers, myCategories, updates, checkInChoices, open, mine, waiting, notice, personName } =
+  const { otherMembers, myCategories, updates, checkInChoices, open, mine, waiting, offers, notice, personName } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { circle, me, isOwner } = useCircle();
@@ -142,6 +145,17 @@ export default function CircleHome() {
               <Link to={`${base}/calendar`}>Calendar</Link> · <Link to={`${base}/tasks/offers`}>Offer help</Link>
             </p>
           </section>
+          {offers && offers.count > 0 ? (
+            <div className="waiting">
+              <WaitingPart
+                id="offers"
+                level={2}
+                heading={offersHeading(offers.count)}
+                items={offers.items.map((o) => ({ ...o, says: `offers ${KIND_LABELS[o.kind].toLowerCase()}` }))}
+                link={{ to: `${base}/tasks/offers`, label: "Answer offers" }}
+              />
+            </div>
+          ) : null}
           <section aria-labelledby="mine-heading">
             <h2 id="mine-heading">Your next tasks</h2>
             {mine.length === 0 ? (
@@ -259,7 +273,7 @@ function WaitingForYou({ base, waiting }: { base: string; waiting: Waiting }) {
       {offers.count > 0 ? (
         <WaitingPart
           id="offers"
-          heading={offers.count === 1 ? "An offer of help to answer" : `${offers.count} offers of help to answer`}
+          heading={offersHeading(offers.count)}
           items={offers.items.map((o) => ({ ...o, says: `offers ${KIND_LABELS[o.kind].toLowerCase()}` }))}
           link={{ to: `${base}/tasks/offers`, label: "Answer offers" }}
         />
@@ -276,20 +290,25 @@ function WaitingForYou({ base, waiting }: { base: string; waiting: Waiting }) {
   );
 }
 
+const offersHeading = (count: number) => (count === 1 ? "An offer of help to answer" : `${count} offers of help to answer`);
+
 function WaitingPart({
   id,
+  level = 3,
   heading,
   items,
   link,
 }: {
   id: string;
+  level?: 2 | 3;
   heading: string;
   items: Array<WaitingItem & { says?: string }>;
   link: { to: string; label: string };
 }) {
+  const Heading = level === 2 ? "h2" : "h3";
   return (
     <section aria-labelledby={`${id}-heading`} className="waiting-part">
-      <h3 id={`${id}-heading`}>{heading}</h3>
+      <Heading id={`${id}-heading`}>{heading}</Heading>
       <ul className="waiting-list">
         {items.map((item) => (
           <li key={item.id}>

@@ -125,6 +125,19 @@ test("a helper claims from the circle home in one tap; the person sees what wait
   expect(await plain.locator("main").textContent()).not.toContain("Walk Bruno");
   await noJs.close();
 
+  // Ana, a coordinator, answers offers too: Leo's comes right after the tasks she could help with.
+  const anaPage = await (await newContext()).newPage();
+  await anaPage.setViewportSize(PHONE);
+  await signIn(anaPage, ana.email, checkA11y);
+  await anaPage.waitForURL((url) => url.pathname === base);
+  await checkA11y(anaPage);
+  const anaOffers = anaPage.getByRole("region", { name: "An offer of help to answer" });
+  await expect.poll(() => anaOffers.textContent()).toContain("Leo offers household help: “I can mow the lawn on Saturday morning.”");
+  const [anaOpenTop, anaOffersTop, anaMineTop] = await tops(anaPage, ["#open-heading", "#offers-heading", "#mine-heading"]);
+  expect(anaOpenTop).toBeLessThan(anaOffersTop);
+  expect(anaOffersTop).toBeLessThan(anaMineTop);
+  await screenshot(anaPage, "home-coordinator-phone");
+
   // Maria, on her phone: what waits for her, then the check-in, then the rest.
   const maria = await (await newContext()).newPage();
   await maria.setViewportSize(PHONE);

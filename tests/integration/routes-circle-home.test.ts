@@ -1,6 +1,7 @@
 // The circle's home through its loader and action, with real sign-ins: a helper's week holds only the
 // tasks RLS shows them and they may still claim; "I'll do it" is the same claim as everywhere else,
-// validated, and answered with a redirect and a notice; only the person gets what waits for her.
+// validated, and answered with a redirect and a notice; only the person gets what waits for her (a
+// coordinator, the offers they may answer).
 
 import { beforeAll, describe, expect, test } from "vitest";
 import * as home from "~/routes/circles.$circleId._index";
@@ -36,6 +37,18 @@ beforeAll(async () => {
     await leo.client.from("encouragement_notes").insert({ circle_id: c.circleId, author_member_id: leo.memberId, body: "Go Maria." }),
     "note",
   );
+  const offer = (person: Person, message: string) =>
+    person.client.rpc("offer_help", {
+      circle_id: c.circleId,
+      message,
+      starts_at: fromNow(3 * DAY).toISOString(),
+      ends_at: fromNow(3 * DAY + 3_600_000).toISOString(),
+      all_day: false,
+      kind: "errand",
+      category: "practical",
+    });
+  must(await offer(leo, "I can do the shopping."), "Leo's offer");
+  must(await offer(ana, "I can take the car in."), "Ana's offer");
   [cookie.owner, cookie.leo, cookie.ana] = await Promise.all([signInCookie(c.owner.email), signInCookie(leo.email), signInCookie(ana.email)]);
 }, 60_000);
 
@@ -50,10 +63,12 @@ describe("a helper's home", () => {
     expect(titles(page.data.open)).toEqual(["Dinner"]);
     expect(titles(page.data.mine)).toEqual(["Dog walk"]);
     expect(page.data.waiting).toBeNull();
+    expect(page.data.offers).toBeNull();
     expect(page.data.myCategories).toEqual(["practical"]);
-    // A coordinator's home has no drafts, offers or notes of the person's either.
+    // A coordinator gets the offers they may answer (not their own), none of the person's drafts or notes.
     const coordinator = await run(home.loader, get(base(), cookie.ana), params());
     expect(coordinator.data.waiting).toBeNull();
+    expect(coordinator.data.offers).toMatchObject({ count: 1, items: [{ who: "Leo", kind: "errand", text: "I can do the shopping." }] });
     expect(titles(coordinator.data.open)).toEqual(["Dinner"]);
   });
 
@@ -97,7 +112,9 @@ describe("the person's home", () => {
     const page = await run(home.loader, get(base(), cookie.owner), params());
     expect(page.data.waiting.drafts).toMatchObject({ count: 1, items: [{ who: "Ana", text: "A draft by Ana." }] });
     expect(page.data.waiting.notes).toMatchObject({ count: 1, days: 7, items: [{ who: "Leo", text: "Go Maria." }] });
-    expect(page.data.waiting.offers).toMatchObject({ count: 0, items: [] });
+    expect(page.data.waiting.offers.count).toBe(2);
+    expect(page.data.waiting.offers.items.map((o: { who: string }) => o.who).sort()).toEqual(["Ana", "Leo"]);
+    expect(page.data.offers).toBeNull();
     expect(page.data.checkInChoices).toEqual([{ id: ana.memberId, title: "Ana" }]);
     expect(page.data.myCategories).toBeNull();
   });
