@@ -1,7 +1,7 @@
 import { buildEmail, verifyLink } from "./emails";
 import { deliver, type Handler, ok } from "./handlers";
 import { ApiError, badRequest, notFound, redirectTarget, unprocessable, type Req } from "./http";
-import { clearOneTimeTokens, issueOneTimeToken, type IssuedToken } from "./otp";
+import { clearOneTimeTokens, issueOneTimeToken, tokenHash, type IssuedToken } from "./otp";
 import { endSessions, requireAdmin, UUID } from "./tokens";
 import {
   checkPasswordLength,
@@ -221,11 +221,13 @@ export const generateLink = admin(async (s, r) => {
       // As Supabase Auth does: a magic link for an unknown address signs it up.
       type = "signup";
       password = "";
-    } else if (!user && type === "recovery") {
+    } else if (!user && (type === "recovery" || type === "email_change_current" || type === "email_change_new")) {
       throw notFound("user_not_found", "User with this email not found");
     }
 
     let issued: IssuedToken;
+    let linkToken: string | undefined;
+    let linkType: string | undefined;
     const signUp = async (passwordHash: string, invitedAt: Date | null) => {
       const id = await insertUser(db, {
         email: address,
@@ -258,13 +260,40 @@ export const generateLink = admin(async (s, r) => {
         else await db.query(`update auth.users set invited_at = $2 where id = $1`, [user.id, now]);
         issued = await issueOneTimeToken(db, user, "confirmation_token", address, { pkce: false, now });
         break;
+      case "email_change_current":
+      case "email_change_new": {
+        // As Supabase Auth: the token of the address the link goes to; the link's type is email_change,
+        // hashed_token is the current address's hash (GoTrue reports that one for both types).
+        if (type === "email_change_current" && !s.doubleConfirmChanges) {
+          throw badRequest("validation_failed", "Enable secure email change to generate link for current email");
+        }
+        const newEmail = validateEmail(body.string("new_email"));
+        const taken = await findUserByEmail(db, newEmail);
+        if (taken && taken.id !== user!.id) throw unprocessable("email_exists", EMAIL_EXISTS);
+        await db.query(
+          `update auth.users set email_change = $2, email_change_confirm_status = 0, updated_at = $3 where id = $1`,
+          [user!.id, newEmail, now],
+        );
+        const toCurrent = type === "email_change_current";
+        const link = await issueOneTimeToken(
+          db,
+          user!,
+          toCurrent ? "email_change_token_current" : "email_change_token_new",
+          toCurrent ? address : newEmail,
+          { pkce: false, now },
+        );
+        issued = { otp: link.otp, hashedToken: tokenHash(address, link.otp) };
+        linkToken = link.hashedToken;
+        linkType = "email_change";
+        break;
+      }
       default:
         throw badRequest("validation_failed", `Invalid email action link type requested: ${type}`);
     }
     const current = (await findUserById(db, user!.id))!;
     return ok({
       ...userJson(current),
-      action_link: verifyLink(r.authUrl, issued.hashedToken, type, redirectTo),
+      action_link: verifyLink(r.authUrl, linkToken ?? issued.hashedToken, linkType ?? type, redirectTo),
       email_otp: issued.otp,
       hashed_token: issued.hashedToken,
       verification_type: type,
