@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "node_modules/", ".local/", "public/build/", "tests/e2e/screenshots/"] },
+  { ignores: ["build/", "node_modules/", ".local/", "public/build/", "tests/e2e/screenshots/", "tests/auth-js/upstream/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
