@@ -22,6 +22,9 @@ import { readForm } from "~/validation";
 
 export const links: LinksFunction = () => [updatesStylesheet];
 
+/** A phone's first screen holds about this many; the rest are one tap away in the task list. */
+const OPEN_LISTED = 5;
+
 const SearchSchema = z.object({
   notice: z.literal("claimed").optional().catch(undefined),
   task: z.string().uuid().optional().catch(undefined),
@@ -47,7 +50,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       myCategories: isOwner ? null : week.myCategories,
       updates,
       checkInChoices,
-      open: week.open,
+      open: week.open.slice(0, OPEN_LISTED),
+      openCount: week.open.length,
       mine: week.mine,
       waiting,
       offers,
@@ -76,7 +80,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CircleHome() {
-  const { otherMembers, myCategories, updates, checkInChoices, open, mine, waiting, offers, notice, personName } =
+  const { otherMembers, myCategories, updates, checkInChoices, open, openCount, mine, waiting, offers, notice, personName } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { circle, me, isOwner } = useCircle();
@@ -112,11 +116,11 @@ export default function CircleHome() {
           <section aria-labelledby="week-heading">
             <h2 id="week-heading">This week</h2>
             <p>
-              {open.length === 0
+              {openCount === 0
                 ? "Everything in the next 7 days has someone."
-                : open.length === 1
+                : openCount === 1
                   ? "1 task in the next 7 days still needs someone."
-                  : `${open.length} tasks in the next 7 days still need someone.`}{" "}
+                  : `${openCount} tasks in the next 7 days still need someone.`}{" "}
               <Link to={`${base}/calendar`}>Open the calendar</Link>
             </p>
           </section>
@@ -142,6 +146,11 @@ export default function CircleHome() {
               </ul>
             )}
             <p className="home-links">
+              {openCount > open.length ? (
+                <>
+                  <Link to={`${base}/tasks?days=7&filter=open`}>All {openCount} that need help</Link> ·{" "}
+                </>
+              ) : null}
               <Link to={`${base}/calendar`}>Calendar</Link> · <Link to={`${base}/tasks/offers`}>Offer help</Link>
             </p>
           </section>

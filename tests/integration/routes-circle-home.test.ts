@@ -107,6 +107,17 @@ describe("a helper's home", () => {
   });
 });
 
+describe("a busy week", () => {
+  test("the first five open tasks are listed, with how many there are in all", async () => {
+    const busy = await makeCalendarCircle({ timeZone: "Europe/London" });
+    const sam = await busy.member({ name: "Sam" });
+    for (let i = 1; i <= 7; i++) await busy.task({ title: `Meal ${i}`, startsAt: fromNow(i * 20 * 3_600_000) });
+    const page = await run(home.loader, get(`/circles/${busy.circleId}`, await signInCookie(sam.email)), { circleId: busy.circleId });
+    expect(titles(page.data.open)).toEqual(["Meal 1", "Meal 2", "Meal 3", "Meal 4", "Meal 5"]);
+    expect(page.data.openCount).toBe(7);
+  });
+});
+
 describe("the person's home", () => {
   test("what waits for her: the draft and the note, with who sent them", async () => {
     const page = await run(home.loader, get(base(), cookie.owner), params());
