@@ -17,6 +17,8 @@ export type FailureClass = (typeof CLASSES)[number];
 interface Entry {
   cls: FailureClass;
   reason: string;
+  /** Only when the stack runs in legacy mode (LEGACY_JWT=1): the entry is ignored otherwise. */
+  legacyOnly?: true;
 }
 
 const MFA = "MFA (TOTP, phone and WebAuthn factors, AAL): the app has no second factor; /factors is not served";
@@ -80,6 +82,14 @@ export const TABLE: Record<string, Entry> = {
     reason: NO_APIKEY,
   },
 
+  "GoTrueClient.test.ts > getClaims getClaims verifies RS256 jwt without calling getUser": {
+    cls: "setup",
+    legacyOnly: true,
+    reason:
+      "legacy mode signs HS256 (a project that has not moved to signing keys), so getClaims asks the server (getUser), " +
+      "as it does against such a project; upstream's CLI config signs RS256. Passes in the default mode (ES256)",
+  },
+
   // passkey.e2e.test.ts: its beforeAll registers a passkey, so every test of the file is reported
   "passkey.e2e.test.ts > Passkey end-to-end *": {
     cls: "unused",
@@ -90,8 +100,14 @@ export const TABLE: Record<string, Entry> = {
   "docker-tests/phone-otp.test.ts > *": { cls: "unused", reason: PHONE },
 };
 
+/** The entries that apply to this run (legacy-only ones in legacy mode only). */
+export function applicableKeys(legacy = process.env.LEGACY_JWT === "1"): string[] {
+  return Object.keys(TABLE).filter((key) => legacy || !TABLE[key].legacyOnly);
+}
+
 export function classify(name: string): Entry | undefined {
-  if (TABLE[name]) return TABLE[name];
-  const prefixes = Object.keys(TABLE).filter((key) => key.endsWith(" *") && name.startsWith(key.slice(0, -1)));
+  const keys = applicableKeys();
+  if (keys.includes(name)) return TABLE[name];
+  const prefixes = keys.filter((key) => key.endsWith(" *") && name.startsWith(key.slice(0, -1)));
   return prefixes.length ? TABLE[prefixes.sort((a, b) => b.length - a.length)[0]] : undefined;
 }

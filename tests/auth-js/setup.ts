@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startAuthService, type AuthServiceOptions } from "../../supabase/local/auth/server";
 import { readProjectConfig } from "../../supabase/local/config";
+import { dataFolderSigningKey } from "../../supabase/local/keys";
 import { freePort } from "../../supabase/local/net";
 import { startStack } from "../../supabase/local/stack";
 
@@ -11,7 +12,8 @@ import { startStack } from "../../supabase/local/stack";
 // containers (infra/docker-compose.yml). Here: the whole local stack with this project's config.toml
 // changed only where upstream's test config differs in a setting we model (confirmations off, its
 // site_url and redirect URLs), and four more local auth services on the same database with the
-// compose file's settings, reached directly as the containers are.
+// compose file's settings, reached directly as the containers are. LEGACY_JWT=1: the stack in legacy
+// mode (HS256 secret), as the test suite's setup does.
 
 const DOCKER_JWT_SECRET = "37c304f8-51aa-419a-a1af-06154e63707a";
 
@@ -33,8 +35,13 @@ export default async function setup() {
         email: { ...project.auth.email, enable_confirmations: false, double_confirm_changes: true, secure_password_change: false },
       },
     },
+    legacyJwt: process.env.LEGACY_JWT === "1",
     log: process.env.DEBUG_STACK ? console.log : undefined,
   });
+  // The docker tests' asymmetric service signs with an asymmetric key in legacy mode too.
+  const asymmetricDir = path.join(dataDir, "asymmetric");
+  if (stack.legacy) await mkdir(asymmetricDir);
+  const asymmetricKey = stack.legacy ? await dataFolderSigningKey(asymmetricDir) : stack.signingKey;
 
   const stops = [stack.stop];
   // One GoTrue container of upstream's compose file.
@@ -67,7 +74,7 @@ export default async function setup() {
     }),
     AUTHJS_GOTRUE_AUTO_CONFIRM_ON: await gotrue({ enableConfirmations: false }),
     AUTHJS_GOTRUE_SIGNUP_DISABLED: await gotrue({ enableSignup: false, enableEmailSignup: false, enableConfirmations: true }),
-    AUTHJS_GOTRUE_ASYMMETRIC: await gotrue({ enableConfirmations: false, signingKey: stack.signingKey }),
+    AUTHJS_GOTRUE_ASYMMETRIC: await gotrue({ enableConfirmations: false, signingKey: asymmetricKey }),
   });
 
   return async () => {
