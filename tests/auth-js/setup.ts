@@ -38,12 +38,11 @@ export default async function setup() {
     legacyJwt: process.env.LEGACY_JWT === "1",
     log: process.env.DEBUG_STACK ? console.log : undefined,
   });
-  // The docker tests' asymmetric service signs with an asymmetric key in legacy mode too.
-  const asymmetricDir = path.join(dataDir, "asymmetric");
-  if (stack.legacy) await mkdir(asymmetricDir);
-  const asymmetricKey = stack.legacy ? await dataFolderSigningKey(asymmetricDir) : stack.signingKey;
-
   const stops = [stack.stop];
+  const teardown = async () => {
+    for (const stop of stops) await stop().catch(() => {});
+    await rm(dataDir, { recursive: true, force: true });
+  };
   // One GoTrue container of upstream's compose file.
   const gotrue = async (opts: Partial<AuthServiceOptions>) => {
     const port = await freePort();
@@ -61,24 +60,29 @@ export default async function setup() {
     return url;
   };
 
-  Object.assign(process.env, {
-    AUTHJS_SUPABASE_URL: stack.url,
-    AUTHJS_PUBLISHABLE_KEY: stack.publishableKey,
-    AUTHJS_SECRET_KEY: stack.secretKey,
-    AUTHJS_SIGNING_KEY: JSON.stringify(stack.signingKey),
-    AUTHJS_GOTRUE_AUTO_CONFIRM_OFF: await gotrue({
-      enableConfirmations: true,
-      redirectAllowList: ["https://supabase.io/docs"],
-      phoneAutoconfirm: false,
-      externalProviders: { google: true },
-    }),
-    AUTHJS_GOTRUE_AUTO_CONFIRM_ON: await gotrue({ enableConfirmations: false }),
-    AUTHJS_GOTRUE_SIGNUP_DISABLED: await gotrue({ enableSignup: false, enableEmailSignup: false, enableConfirmations: true }),
-    AUTHJS_GOTRUE_ASYMMETRIC: await gotrue({ enableConfirmations: false, signingKey: asymmetricKey }),
-  });
-
-  return async () => {
-    for (const stop of stops) await stop().catch(() => {});
-    await rm(dataDir, { recursive: true, force: true });
-  };
+  try {
+    // The docker tests' asymmetric service signs with an asymmetric key in legacy mode too.
+    const asymmetricDir = path.join(dataDir, "asymmetric");
+    if (stack.legacy) await mkdir(asymmetricDir);
+    const asymmetricKey = stack.legacy ? await dataFolderSigningKey(asymmetricDir) : stack.signingKey;
+    Object.assign(process.env, {
+      AUTHJS_SUPABASE_URL: stack.url,
+      AUTHJS_PUBLISHABLE_KEY: stack.publishableKey,
+      AUTHJS_SECRET_KEY: stack.secretKey,
+      AUTHJS_SIGNING_KEY: JSON.stringify(stack.signingKey),
+      AUTHJS_GOTRUE_AUTO_CONFIRM_OFF: await gotrue({
+        enableConfirmations: true,
+        redirectAllowList: ["https://supabase.io/docs"],
+        phoneAutoconfirm: false,
+        externalProviders: { google: true },
+      }),
+      AUTHJS_GOTRUE_AUTO_CONFIRM_ON: await gotrue({ enableConfirmations: false }),
+      AUTHJS_GOTRUE_SIGNUP_DISABLED: await gotrue({ enableSignup: false, enableEmailSignup: false, enableConfirmations: true }),
+      AUTHJS_GOTRUE_ASYMMETRIC: await gotrue({ enableConfirmations: false, signingKey: asymmetricKey }),
+    });
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
 }
