@@ -1,9 +1,19 @@
 import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
-import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
+import type { PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
 import { once } from "~/load-context";
 import { sortCategories, type Category, type MemberRole, type Role } from "~/consent";
-import { requireUser, unwrap, type ServerSupabase, type SessionUser } from "~/supabase.server";
+import {
+  requireUser,
+  rpc,
+  unwrap,
+  type RpcAnswer,
+  type RpcArgs,
+  type RpcName,
+  type ServerSupabase,
+  type SessionUser,
+  type Supabase,
+} from "~/supabase.server";
 
 type Params = LoaderFunctionArgs["params"];
 
@@ -126,7 +136,7 @@ const roleOrder: Record<Role, number> = { owner: 0, coordinator: 1, supporter: 2
  * Members the user may see: for the owner everyone who was ever in the circle, for a member the
  * active members. Owner first, then coordinators, then supporters, by name.
  */
-export async function listMembers(supabase: SupabaseClient, circleId: string): Promise<Member[]> {
+export async function listMembers(supabase: Supabase, circleId: string): Promise<Member[]> {
   const rows = unwrap(
     await supabase.from("circle_members").select(MEMBER_COLUMNS).eq("circle_id", circleId).order("joined_at"),
   ) as unknown as MemberRow[];
@@ -136,7 +146,7 @@ export async function listMembers(supabase: SupabaseClient, circleId: string): P
 }
 
 /** Grants by member id: every member's for the owner, only one's own for a member (RLS). */
-export async function listGrants(supabase: SupabaseClient, circleId: string): Promise<Map<string, Category[]>> {
+export async function listGrants(supabase: Supabase, circleId: string): Promise<Map<string, Category[]>> {
   const rows = unwrap(
     await supabase.from("sharing_grants").select("member_id, category").eq("circle_id", circleId),
   ) as Array<{ member_id: string; category: Category }>;
@@ -147,7 +157,7 @@ export async function listGrants(supabase: SupabaseClient, circleId: string): Pr
 }
 
 /** Invitations the user may manage (all of the circle's for the owner, their own for a coordinator). */
-export async function listInvitations(supabase: SupabaseClient, circleId: string): Promise<Invitation[]> {
+export async function listInvitations(supabase: Supabase, circleId: string): Promise<Invitation[]> {
   const rows = unwrap(
     await supabase
       .from("invitations_with_state")
@@ -162,7 +172,7 @@ export async function listInvitations(supabase: SupabaseClient, circleId: string
 }
 
 /** Display names of the given users that the reader may see (RLS on profiles). */
-export async function profileNames(supabase: SupabaseClient, userIds: string[]): Promise<Map<string, string>> {
+export async function profileNames(supabase: Supabase, userIds: string[]): Promise<Map<string, string>> {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return new Map();
   const rows = unwrap(await supabase.from("profiles").select("id, display_name").in("id", ids)) as Array<{
@@ -245,13 +255,13 @@ type RpcResult<T> = { ok: true; data: T } | { ok: false; failure: RpcFailure };
  * Calls an RPC as the signed-in user. Known refusals come back as `{ ok: false, failure }` for the
  * page to show next to its form; anything else is thrown.
  */
-export async function callRpc<T>(
-  supabase: SupabaseClient,
-  fn: string,
-  args: Record<string, unknown>,
-): Promise<RpcResult<T>> {
-  const { data, error } = await supabase.rpc(fn, args);
-  if (!error) return { ok: true, data: data as T };
+export async function callRpc<F extends RpcName>(
+  supabase: Supabase,
+  fn: F,
+  args: RpcArgs<F>,
+): Promise<RpcResult<RpcAnswer<F>>> {
+  const { data, error } = await rpc(supabase, fn, args);
+  if (!error) return { ok: true, data };
   const failure = rpcFailure(error);
   if (!failure) throw new UnexpectedRpcError(fn, error);
   return { ok: false, failure };

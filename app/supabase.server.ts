@@ -5,14 +5,56 @@ import {
   parseCookieHeader,
   serializeCookieHeader,
 } from "@supabase/ssr";
-import type { SupabaseClient, SupabaseClientOptions, User } from "@supabase/supabase-js";
+import { createClient } from "@supabase/supabase-js";
+import type { PostgrestError, SupabaseClient, SupabaseClientOptions, User } from "@supabase/supabase-js";
 import WebSocket from "ws";
 import { z } from "zod";
+import type { FeedData } from "~/calendar/feed.server";
+import type { CalendarWindow, SeriesCancelled, SeriesUpdated } from "~/calendar/tasks.server";
+import type { Database } from "~/database.types";
+import type { CheckInResult, ReviewResult } from "~/updates.server";
 import { getEnv } from "~/env.server";
 import { once } from "~/load-context";
 
+/** A supabase-js client typed with the generated schema: tsc checks tables, columns and RPC arguments. */
+export type Supabase = SupabaseClient<Database>;
+
+type Functions = Database["public"]["Functions"];
+export type RpcName = keyof Functions;
+/** A function's arguments. Postgres passes NULL to any parameter (the function decides what it means), which the generator does not say. */
+export type RpcArgs<F extends RpcName> = { [Name in keyof Functions[F]["Args"]]: Functions[F]["Args"][Name] | null };
+
+/**
+ * What the functions that build their answer with json_build_object answer: the generator can only
+ * say `Json` for them (and makes every field of a composite type nullable), so their shapes are
+ * stated here, once. Every other function's answer is the generated type.
+ */
+type StatedAnswers = {
+  create_invitation: InvitationToken;
+  resend_invitation: InvitationToken;
+  calendar_window: CalendarWindow;
+  calendar_feed: FeedData;
+  cancel_task_series: SeriesCancelled;
+  update_task_series: SeriesUpdated;
+  review_update: ReviewResult;
+  share_check_in: CheckInResult;
+};
+type InvitationToken = { invitation_id: string; token: string; expires_at: string };
+export type RpcAnswer<F extends RpcName> = F extends keyof StatedAnswers ? StatedAnswers[F] : Functions[F]["Returns"];
+
+/** Calls a database function: tsc checks its name and arguments, and the answer has its type. */
+export async function rpc<F extends RpcName>(
+  supabase: Supabase,
+  fn: F,
+  args: RpcArgs<F>,
+): Promise<{ data: RpcAnswer<F>; error: PostgrestError | null }> {
+  // supabase-js cannot resolve its overloads for a generic name: the name and arguments were checked above.
+  const { data, error } = await supabase.rpc(fn, args as never);
+  return { data: data as RpcAnswer<F>, error };
+}
+
 export type ServerSupabase = {
-  supabase: SupabaseClient;
+  supabase: Supabase;
   /** Set-Cookie headers written by supabase-js (sign in, token refresh, sign out): return them. */
   headers: Headers;
 };
@@ -26,7 +68,7 @@ export function createSupabaseServerClient(request: Request): ServerSupabase {
   const headers = new Headers();
   const secure = new URL(env.APP_URL).protocol === "https:";
 
-  const supabase = createServerClient(env.SUPABASE_URL, env.SUPABASE_PUBLISHABLE_KEY, {
+  const supabase = createServerClient<Database>(env.SUPABASE_URL, env.SUPABASE_PUBLISHABLE_KEY, {
     cookieOptions: { httpOnly: true, sameSite: "lax", secure, path: "/" },
     cookies: {
       getAll() {
@@ -60,6 +102,26 @@ export function createSupabaseServerClient(request: Request): ServerSupabase {
 
 type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<"public">["realtime"]>["transport"]>;
 
+const NO_SESSION = {
+  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  realtime: { transport: WebSocket as unknown as RealtimeTransport },
+};
+
+/** Signed out: the publishable key and nothing else, for routes whose database function checks a token. */
+export function createPublicClient(): Supabase {
+  const env = getEnv();
+  return createClient<Database>(env.SUPABASE_URL, env.SUPABASE_PUBLISHABLE_KEY, NO_SESSION);
+}
+
+/** The secret key (service_role, past RLS): the email job's client, and nobody else's. */
+export function createServiceClient(): Supabase {
+  const env = getEnv();
+  if (!env.SUPABASE_SECRET_KEY) {
+    throw new Error("SUPABASE_SECRET_KEY is not set: the email job needs it (and only the job).");
+  }
+  return createClient<Database>(env.SUPABASE_URL, env.SUPABASE_SECRET_KEY, NO_SESSION);
+}
+
 /** Who is signed in, as the verified access token says: all the app reads of a user. */
 export type SessionUser = Pick<User, "id" | "email" | "user_metadata">;
 
@@ -89,7 +151,7 @@ const ClaimsSchema = z.object({
  * with a symmetric secret (a legacy project) it sends to the auth server instead. Then the claims
  * must be a signed-in user's: the role keys are signed by the project too.
  */
-async function verifiedUser(supabase: SupabaseClient): Promise<SessionUser | null> {
+async function verifiedUser(supabase: Supabase): Promise<SessionUser | null> {
   try {
     const { data, error } = await supabase.auth.getClaims();
     if (error || !data) return null;

@@ -1,4 +1,4 @@
-import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
+import type { PostgrestError } from "@supabase/supabase-js";
 import {
   listGrants,
   listMembers,
@@ -11,7 +11,7 @@ import {
 import { CATEGORIES, type Category } from "~/consent";
 import { sendEmail } from "~/email.server";
 import { formatMoment } from "~/format";
-import { unwrap } from "~/supabase.server";
+import { rpc, unwrap, type Supabase } from "~/supabase.server";
 import { renderReachOutEmail, renderReviewNoticeEmail } from "~/updates-email.server";
 import {
   FEED_PAGE_SIZE,
@@ -128,7 +128,7 @@ export type People = {
   byUserId: Map<string, string>;
 };
 
-export async function loadPeople(supabase: SupabaseClient, circleId: string): Promise<People> {
+export async function loadPeople(supabase: Supabase, circleId: string): Promise<People> {
   const members = await listMembers(supabase, circleId);
   const byMemberId = new Map<string, string>();
   const byUserId = new Map<string, string>();
@@ -144,7 +144,7 @@ export async function loadPeople(supabase: SupabaseClient, circleId: string): Pr
  * Active members other than the person, with the categories they hold (the owner reads every grant;
  * a coordinator only their own, so for them this lists people without categories).
  */
-export async function audienceChoices(supabase: SupabaseClient, circleId: string, people: People) {
+export async function audienceChoices(supabase: Supabase, circleId: string, people: People) {
   const grants = await listGrants(supabase, circleId);
   return people.members
     .filter((m) => m.status === "active" && m.role !== "owner" && m.user_id)
@@ -197,7 +197,7 @@ const quote = (value: string) => `"${value.replace(/"/g, "")}"`;
  * counts. Keyset paging on (published_at, id), so a new update never shifts the next page.
  */
 export async function loadFeed(
-  supabase: SupabaseClient,
+  supabase: Supabase,
   options: { circleId: string; timeZone: string; isOwner: boolean; people: People; before: FeedCursor | null },
 ): Promise<{ items: FeedItem[]; next: FeedCursor | null }> {
   let query = supabase
@@ -222,7 +222,7 @@ export async function loadFeed(
 
 /** The newest few updates the reader may see, for the circle's home page. */
 export async function latestUpdates(
-  supabase: SupabaseClient,
+  supabase: Supabase,
   options: { circleId: string; timeZone: string; isOwner: boolean; people: People; limit?: number },
 ): Promise<FeedItem[]> {
   const rows = unwrap(
@@ -239,7 +239,7 @@ export async function latestUpdates(
 }
 
 async function toFeedItems(
-  supabase: SupabaseClient,
+  supabase: Supabase,
   rows: UpdateRow[],
   options: { timeZone: string; isOwner: boolean; people: People },
 ): Promise<FeedItem[]> {
@@ -286,7 +286,7 @@ async function toFeedItems(
   });
 }
 
-async function supportSummary(supabase: SupabaseClient, ids: string[]) {
+async function supportSummary(supabase: Supabase, ids: string[]) {
   const rows = unwrap(await supabase.rpc("update_support_summary", { update_ids: ids })) as Array<{
     update_id: string;
     supporters: number;
@@ -296,7 +296,7 @@ async function supportSummary(supabase: SupabaseClient, ids: string[]) {
 }
 
 /** Member ids asked to reach out, by check-in: all of them for the person, oneself for a member (RLS). */
-async function reachOutsOf(supabase: SupabaseClient, ids: string[]) {
+async function reachOutsOf(supabase: Supabase, ids: string[]) {
   const byUpdate = new Map<string, string[]>();
   if (ids.length === 0) return byUpdate;
   const rows = unwrap(
@@ -307,7 +307,7 @@ async function reachOutsOf(supabase: SupabaseClient, ids: string[]) {
 }
 
 /** Member ids who sent support, by update: the person reads them (RLS gives others their own only). */
-async function supportersOf(supabase: SupabaseClient, ids: string[]) {
+async function supportersOf(supabase: Supabase, ids: string[]) {
   const rows = unwrap(
     await supabase.from("update_reactions").select("update_id, member_id").in("update_id", ids).order("created_at"),
   ) as Array<{ update_id: string; member_id: string }>;
@@ -321,7 +321,7 @@ async function supportersOf(supabase: SupabaseClient, ids: string[]) {
 // ---------------------------------------------------------------------------------------------------
 
 /** An update of this circle the reader may see, or null (RLS: not found and not allowed look the same). */
-export async function getUpdate(supabase: SupabaseClient, circleId: string, updateId: string): Promise<UpdateRow | null> {
+export async function getUpdate(supabase: Supabase, circleId: string, updateId: string): Promise<UpdateRow | null> {
   return unwrap(
     await supabase.from("updates").select(UPDATE_COLUMNS).eq("circle_id", circleId).eq("id", updateId).maybeSingle(),
   ) as UpdateRow | null;
@@ -331,7 +331,7 @@ export async function getUpdate(supabase: SupabaseClient, circleId: string, upda
  * Drafts awaiting the person (for the person), or the reader's own drafts in every state (for a
  * coordinator: RLS shows an author only their own unpublished updates).
  */
-export async function listDrafts(supabase: SupabaseClient, circleId: string, options: { isOwner: boolean }) {
+export async function listDrafts(supabase: Supabase, circleId: string, options: { isOwner: boolean }) {
   const statuses: UpdateStatus[] = options.isOwner ? ["draft", "pending"] : ["draft", "pending", "declined"];
   return unwrap(
     await supabase
@@ -345,7 +345,7 @@ export async function listDrafts(supabase: SupabaseClient, circleId: string, opt
 }
 
 /** How many drafts wait for the person: for a badge on the feed and the home page. */
-export async function countPendingDrafts(supabase: SupabaseClient, circleId: string): Promise<number> {
+export async function countPendingDrafts(supabase: Supabase, circleId: string): Promise<number> {
   const { count, error } = await supabase
     .from("updates")
     .select("id", { count: "exact", head: true })
@@ -368,12 +368,12 @@ export type ReviewResult = {
  * audited decision among the changes about them). A failed email does not undo the decision.
  */
 export async function reviewDraft(
-  supabase: SupabaseClient,
+  supabase: Supabase,
   input: { circleId: string; updateId: string; approve: boolean; note: string | null; personName: string },
 ): Promise<Outcome<ReviewResult & { emailed: boolean }>> {
-  const result = outcome<ReviewResult>(
+  const result = outcome(
     "review_update",
-    await supabase.rpc("review_update", { update_id: input.updateId, approve: input.approve, note: input.note }),
+    await rpc(supabase, "review_update", { update_id: input.updateId, approve: input.approve, note: input.note }),
   );
   if (!result.ok) return result;
   const review = result.data;
@@ -405,7 +405,7 @@ export async function reviewDraft(
 // ---------------------------------------------------------------------------------------------------
 
 /** Members the person may ask to reach out: active, holding wellbeing (they will see the check-in). */
-export async function reachOutChoices(supabase: SupabaseClient, circleId: string, people?: People) {
+export async function reachOutChoices(supabase: Supabase, circleId: string, people?: People) {
   const loaded = people ?? (await loadPeople(supabase, circleId));
   const choices = await audienceChoices(supabase, circleId, loaded);
   return choices.filter((c) => c.categories.includes("wellbeing")).map(({ id, title }) => ({ id, title }));
@@ -413,7 +413,7 @@ export async function reachOutChoices(supabase: SupabaseClient, circleId: string
 
 export type ReachOutChoice = Awaited<ReturnType<typeof reachOutChoices>>[number];
 
-type CheckInResult = {
+export type CheckInResult = {
   update_id: string;
   recipients: Array<{ member_id: string; email: string; name: string; label: string | null }>;
 };
@@ -423,7 +423,7 @@ type CheckInResult = {
  * are saved together (one RPC); an email that fails is reported by name, the check-in stays shared.
  */
 export async function shareCheckIn(
-  supabase: SupabaseClient,
+  supabase: Supabase,
   input: {
     circleId: string;
     circleName: string;
@@ -434,9 +434,9 @@ export async function shareCheckIn(
     onlyReachOut: boolean;
   },
 ): Promise<Outcome<{ updateId: string; asked: string[]; notEmailed: string[] }>> {
-  const result = outcome<CheckInResult>(
+  const result = outcome(
     "share_check_in",
-    await supabase.rpc("share_check_in", {
+    await rpc(supabase, "share_check_in", {
       circle_id: input.circleId,
       colour: input.colour,
       note: input.note,
@@ -478,7 +478,7 @@ export type NoteRow = {
 };
 
 /** For the person: the notes sent to them. For a member: the notes they sent (RLS either way). */
-export async function listNotes(supabase: SupabaseClient, circleId: string): Promise<NoteRow[]> {
+export async function listNotes(supabase: Supabase, circleId: string): Promise<NoteRow[]> {
   return unwrap(
     await supabase
       .from("encouragement_notes")
@@ -503,7 +503,7 @@ export type PlanSectionRow = {
 };
 
 /** The sections the reader may see (all of them for the person), in the plan's order. */
-export async function listPlan(supabase: SupabaseClient, circleId: string): Promise<PlanSectionRow[]> {
+export async function listPlan(supabase: Supabase, circleId: string): Promise<PlanSectionRow[]> {
   const rows = unwrap(
     await supabase
       .from("support_plan_sections")

@@ -1,9 +1,8 @@
-import { createClient } from "@supabase/supabase-js";
-import WebSocket from "ws";
 import { z } from "zod";
 import { buildCalendarFeed, eventUid, type FeedEvent } from "~/calendar/ics";
 import { CONTACT_LABELS, KIND_LABELS, type ContactPreference, type TaskKind } from "~/calendar/words";
 import { getEnv } from "~/env.server";
+import { createPublicClient, rpc } from "~/supabase.server";
 
 // The private ICS feed of a member's claimed tasks. Calendar apps (Google, Apple, Outlook) fetch it
 // without a session, so the request is made with the anon key only: the database function
@@ -28,15 +27,7 @@ type FeedTask = {
   updated_at: string;
 };
 
-type FeedData = { circle_id: string; circle_name: string; time_zone: string; tasks: FeedTask[] };
-
-function anonClient() {
-  const env = getEnv();
-  return createClient(env.SUPABASE_URL, env.SUPABASE_PUBLISHABLE_KEY, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as never },
-  });
-}
+export type FeedData = { circle_id: string; circle_name: string; time_zone: string; tasks: FeedTask[] };
 
 export function feedUrl(token: string): string {
   return new URL(`/feeds/${token}.ics`, getEnv().APP_URL).toString();
@@ -57,12 +48,11 @@ function description(task: FeedTask, url: string): string {
 
 /** The feed as ICS text, or null when the token is unknown, reset, or its membership has ended. */
 export async function loadFeed(token: string, now = new Date()): Promise<string | null> {
-  const { data, error } = await anonClient().rpc("calendar_feed", { token });
+  const { data: feed, error } = await rpc(createPublicClient(), "calendar_feed", { token });
   if (error) {
     if (error.message === "feed_not_found") return null;
     throw new Error(`calendar_feed failed: ${error.code} ${error.message}`);
   }
-  const feed = data as FeedData;
   const appUrl = new URL(getEnv().APP_URL);
   const events: FeedEvent[] = feed.tasks.map((task) => {
     const startsAt = new Date(task.starts_at);

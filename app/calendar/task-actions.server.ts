@@ -1,4 +1,4 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Supabase } from "~/supabase.server";
 import { z } from "zod";
 import { callCalendarRpc, type CalendarFailure } from "~/calendar/tasks.server";
 
@@ -40,7 +40,7 @@ export function noticeText(key: string, title = "The task"): string | null {
 }
 
 export async function runTaskIntent(
-  supabase: SupabaseClient,
+  supabase: Supabase,
   intent: TaskIntent,
 ): Promise<{ ok: true; notice: string } | { ok: false; failure: CalendarFailure }> {
   switch (intent.intent) {

@@ -1,12 +1,12 @@
 import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
-import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
+import type { PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
 import { formatRangeInZone, toLocalDate, type InstantRange } from "~/calendar/time";
 import type { TaskState, TaskSummary } from "~/calendar/task-view";
 import type { ContactPreference, TaskKind, TaskStatus } from "~/calendar/words";
 import { listGrants, listMembers, memberTitle, requireCircle, type CircleAccess, type Member } from "~/circles.server";
 import { CATEGORIES, type Category } from "~/consent";
-import { unwrap } from "~/supabase.server";
+import { rpc, unwrap, type RpcAnswer, type RpcArgs, type RpcName, type Supabase } from "~/supabase.server";
 
 // Tasks as the signed-in user sees them: every read goes through their own client, so row-level
 // security (the consent rule) decides which tasks, claims and notes come back; every change goes
@@ -113,19 +113,26 @@ export async function loadCalendarWindow(
   // A task lasts at most a week: those that started up to a week before may still be going.
   const earliest = new Date(range.from.getTime() - 7 * 86_400_000);
   const data = unwrap(
-    await access.supabase.rpc("calendar_window", {
+    await rpc(access.supabase, "calendar_window", {
       circle_id: access.circle.id,
       starts_from: earliest.toISOString(),
       starts_before: range.to.toISOString(),
-      through: through ?? null,
+      through,
     }),
-  ) as { tasks: CalendarTaskRow[]; members: MemberName[]; my_categories: Category[] };
+  );
   return {
     tasks: data.tasks.filter((task) => endOf(task) > range.from),
     members: data.members,
     standing: standingFrom(access, data.my_categories),
   };
 }
+
+/** calendar_window's answer. */
+export type CalendarWindow = { tasks: CalendarTaskRow[]; members: MemberName[]; my_categories: Category[] };
+/** cancel_task_series' answer: occurrences left alone because they had already happened. */
+export type SeriesCancelled = { skipped: number };
+/** update_task_series' answer: what the change kept for the helpers. */
+export type SeriesUpdated = { series_id: string; kept_claimed: number; kept_edited: number; skipped: number };
 
 export type TaskDetail = TaskRow & {
   thanks: { note: string; thanked_by: string | null } | null;
@@ -138,7 +145,7 @@ export const SERIES_COLUMNS =
   "id, title, frequency, repeat_every, weekdays, first_date, until_date, occurrence_count, all_day, start_time, duration_minutes, stopped_from";
 
 /** One task of the circle as the reader sees it, or null (missing and not shared look the same). */
-export async function loadTask(supabase: SupabaseClient, circleId: string, taskId: string): Promise<TaskDetail | null> {
+export async function loadTask(supabase: Supabase, circleId: string, taskId: string): Promise<TaskDetail | null> {
   const task = unwrap(
     await supabase
       .from("tasks")
@@ -200,13 +207,13 @@ export function calendarFailure(error: Pick<PostgrestError, "message" | "code" |
 type RpcResult<T> = { ok: true; data: T } | { ok: false; failure: CalendarFailure };
 
 /** Calls a calendar RPC as the signed-in user; known refusals come back as a failure, others throw. */
-export async function callCalendarRpc<T>(
-  supabase: SupabaseClient,
-  fn: string,
-  args: Record<string, unknown>,
-): Promise<RpcResult<T>> {
-  const { data, error } = await supabase.rpc(fn, args);
-  if (!error) return { ok: true, data: data as T };
+export async function callCalendarRpc<F extends RpcName>(
+  supabase: Supabase,
+  fn: F,
+  args: RpcArgs<F>,
+): Promise<RpcResult<RpcAnswer<F>>> {
+  const { data, error } = await rpc(supabase, fn, args);
+  if (!error) return { ok: true, data };
   const failure = calendarFailure(error);
   if (!failure) throw new Error(`${fn} failed: ${error.code} ${error.message} ${error.details ?? ""}`);
   return { ok: false, failure };

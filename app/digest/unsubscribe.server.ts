@@ -1,8 +1,5 @@
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import WebSocket from "ws";
 import { z } from "zod";
-import { getEnv } from "~/env.server";
-import { unwrap } from "~/supabase.server";
+import { createPublicClient, unwrap, type Supabase } from "~/supabase.server";
 
 // One-click unsubscribe (RFC 8058). The link in an email's List-Unsubscribe header carries a token that
 // the database made and checks (migration 20261204020000_unsubscribe_capability.sql): it stops one kind
@@ -22,7 +19,7 @@ const tokenKey = (memberId: string, purpose: UnsubscribePurpose) => `${memberId}
  * The tokens for these emails, issued at `now` (the job's clock): a lookup by member and purpose. One
  * call per page of emails. `db` is the job's service-role client.
  */
-export async function unsubscribeTokens(db: SupabaseClient, requests: UnsubscribeRequest[], now: Date) {
+export async function unsubscribeTokens(db: Supabase, requests: UnsubscribeRequest[], now: Date) {
   const tokens = new Map<string, string>();
   if (requests.length > 0) {
     const rows = z.array(z.object({ member_id: z.string(), purpose: z.enum(UNSUBSCRIBE_PURPOSES), token: z.string() })).parse(
@@ -56,19 +53,10 @@ export const UnsubscribeStateSchema = z.discriminatedUnion("status", [
 ]);
 export type UnsubscribeState = z.infer<typeof UnsubscribeStateSchema>;
 
-/** Signed out: the public key and nothing else (the database checks the token). */
-function anonClient(): SupabaseClient {
-  const env = getEnv();
-  return createClient(env.SUPABASE_URL, env.SUPABASE_PUBLISHABLE_KEY, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as never },
-  });
-}
-
 async function call(fn: "unsubscribe_peek" | "unsubscribe_apply", token: string): Promise<UnsubscribeState> {
   // Anything that is not even shaped like a token is not worth a round trip.
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(token)) return { status: "invalid" };
-  return UnsubscribeStateSchema.parse(unwrap(await anonClient().rpc(fn, { p_token: token })));
+  return UnsubscribeStateSchema.parse(unwrap(await createPublicClient().rpc(fn, { p_token: token })));
 }
 
 /** What the token would stop, and whether it is on now; changes nothing. */

@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
-import WebSocket from "ws";
 import { z } from "zod";
 import {
   DigestPageSchema,
@@ -19,7 +17,7 @@ import { appName, MAX_BATCH_SIZE, senderFor, sendEmailBatch, type BatchEmail, ty
 import { getEnv } from "~/env.server";
 import { newPushTally, pushDelivery, type PushEvent, type PushJobOptions, type PushTally } from "~/push/job.server";
 import { noticePush, openTasksPush, reminderPush } from "~/push/messages";
-import { unwrap } from "~/supabase.server";
+import { createServiceClient, rpc, unwrap, type RpcArgs, type RpcName } from "~/supabase.server";
 
 // The email job: immediate notices, day-before reminders and digests, sent through Resend's batch
 // endpoint exactly once. Run by `npm run digest` (app/jobs/digest.cli.ts) and by the cron route
@@ -138,17 +136,6 @@ const RecoveredRowSchema = z.object({
   payload: StoredEmailSchema,
 });
 
-function serviceClient(): SupabaseClient {
-  const env = getEnv();
-  if (!env.SUPABASE_SECRET_KEY) {
-    throw new Error("SUPABASE_SECRET_KEY is not set: the email job needs it (and only the job).");
-  }
-  return createClient(env.SUPABASE_URL, env.SUPABASE_SECRET_KEY, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as never },
-  });
-}
-
 /** The key of one delivery, for Resend and the log: derived from its unique (kind, circle, member, period). */
 export function deliveryKey(kind: DeliveryKind, circleId: string, memberId: string, period: string): string {
   return `${kind}/${circleId}/${memberId}/${period}`;
@@ -166,7 +153,7 @@ function unsubscribeHeaders(url: string): Record<string, string> {
 export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJobReport> {
   const started = Date.now();
   const env = getEnv();
-  const db = serviceClient();
+  const db = createServiceClient();
   const clock = () => options.now ?? new Date();
   const log = options.log ?? (() => {});
   const pageSize = options.pageSize ?? 250;
@@ -209,7 +196,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
   /** A push about a task is no use once it starts, nor after a day. */
   const usefulUntil = (startsAt: string) => new Date(Math.min(Date.parse(startsAt), clock().getTime() + 86_400_000));
 
-  const rpc = async <T>(fn: string, args: Record<string, unknown>): Promise<T> => unwrap(await db.rpc(fn, args)) as T;
+  const call = async <F extends RpcName>(fn: F, args: RpcArgs<F>) => unwrap(await rpc(db, fn, args));
 
   const tallyFor = (kind: DeliveryKind): Tally =>
     kind === "digest" ? report.digests : kind === "reminder" ? report.reminders : report.notices;
@@ -217,14 +204,14 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
   /** Sends rows already claimed (and, when batchKey is given, already assigned to that batch). */
   async function sendAndSettle(items: Array<{ id: number; kind: DeliveryKind; email: BatchEmail }>, batchKey: string | null, tally?: Tally) {
     const key = batchKey ?? batchKeyFor(items.map((item) => item.email.idempotencyKey));
-    if (!batchKey) await rpc("email_job_assign_batch", { p_ids: items.map((item) => item.id), p_batch_key: key });
+    if (!batchKey) await call("email_job_assign_batch", { p_ids: items.map((item) => item.id), p_batch_key: key });
     const results = await sendEmailBatch(
       items.map((item) => item.email),
       { idempotencyKey: key, log, ...options.send },
     );
     report.batches.push(items.length);
     await options.afterSend?.({ batchKey: key, ids: items.map((item) => item.id), results });
-    await rpc("email_job_settle", {
+    await call("email_job_settle", {
       p_now: clock().toISOString(),
       p_results: results.map((result, index) => {
         const id = items[index].id;
@@ -261,12 +248,12 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     if (dryRun) return;
     const empties = claimables.filter((c) => c.status === "empty");
     if (empties.length > 0) {
-      await rpc("email_job_claim", { p_now: clock().toISOString(), p_rows: empties.map(toRow), p_lease_seconds: leaseSeconds });
+      await call("email_job_claim", { p_now: clock().toISOString(), p_rows: empties.map(toRow), p_lease_seconds: leaseSeconds });
     }
     const sending = claimables.filter((c) => c.status === "sending");
     for (let start = 0; start < sending.length; start += batchSize) {
       const chunk = sending.slice(start, start + batchSize);
-      const won = await rpc<Array<{ id: number; idempotency_key: string }>>("email_job_claim", {
+      const won = await call("email_job_claim", {
         p_now: clock().toISOString(),
         p_rows: chunk.map(toRow),
         p_lease_seconds: leaseSeconds,
@@ -318,7 +305,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
       if (outOfTime()) break;
       const rows = z
         .array(RecoveredRowSchema)
-        .parse(await rpc("email_job_recover", { p_now: clock().toISOString(), p_limit: 500, p_lease_seconds: leaseSeconds, p_circle_ids: circleIds }));
+        .parse(await call("email_job_recover", { p_now: clock().toISOString(), p_limit: 500, p_lease_seconds: leaseSeconds, p_circle_ids: circleIds }));
       if (rows.length === 0) break;
       report.recover.considered += rows.length;
       const groups = new Map<string | null, typeof rows>();
@@ -345,7 +332,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
       if (outOfTime()) break;
       const page = z
         .array(NoticeEventSchema)
-        .parse(await rpc("email_job_notices", { p_now: clock().toISOString(), p_after: after, p_limit: 200, p_circle_ids: circleIds }));
+        .parse(await call("email_job_notices", { p_now: clock().toISOString(), p_after: after, p_limit: 200, p_circle_ids: circleIds }));
       if (page.length === 0) break;
       after = page[page.length - 1].event_id;
       const tokenFor = await unsubscribeTokens(
@@ -377,7 +364,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
         ),
       );
       await deliver(claimables);
-      if (!dryRun) await rpc("email_job_events_done", { p_now: clock().toISOString(), p_ids: page.map((event) => event.event_id) });
+      if (!dryRun) await call("email_job_events_done", { p_now: clock().toISOString(), p_ids: page.map((event) => event.event_id) });
       if (page.length < 200) break;
     }
   }
@@ -411,7 +398,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     let after: string | null = null;
     for (;;) {
       if (outOfTime()) break;
-      const raw: unknown[] = await rpc("email_job_reminders", {
+      const raw: unknown[] = await call("email_job_reminders", {
         p_now: clock().toISOString(),
         p_after: after,
         p_limit: pageSize,
@@ -481,7 +468,7 @@ export async function runEmailJob(options: EmailJobOptions = {}): Promise<EmailJ
     let limit = pageSize;
     const ask = async (after: string | null, now: Date): Promise<unknown> => {
       try {
-        return await rpc<unknown>("email_job_digests", {
+        return await call("email_job_digests", {
           p_now: now.toISOString(),
           p_after: after,
           p_before: end,

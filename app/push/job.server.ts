@@ -1,9 +1,7 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import type { Database } from "~/database.types";
 import { reachOutPush, type ReachOut } from "~/push/messages";
 import { createPushSender, type PushMessage, type PushSendOptions, type PushTarget, type Vapid } from "~/push/send.server";
-import { unwrap } from "~/supabase.server";
+import { unwrap, type Supabase } from "~/supabase.server";
 
 // The push part of the email job (app/jobs/email-job.server.ts; docs/push.md). The job hands over the
 // events it is about to email, with the recipients the email functions chose (consent rule and
@@ -86,7 +84,7 @@ export function pushKey(kind: PushKind, circleId: string, memberId: string, peri
 }
 
 export function pushDelivery(
-  db: SupabaseClient<Database>,
+  db: Supabase,
   context: {
     vapid: Vapid | null;
     clock: () => Date;

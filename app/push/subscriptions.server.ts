@@ -1,4 +1,4 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Supabase } from "~/supabase.server";
 import { z } from "zod";
 import { getEnv } from "~/env.server";
 import { unwrap } from "~/supabase.server";
@@ -29,13 +29,13 @@ export function pushPublicKey(): string | null {
   return getEnv().VAPID_PUBLIC_KEY ?? null;
 }
 
-export async function listDevices(supabase: SupabaseClient, memberId: string): Promise<Device[]> {
+export async function listDevices(supabase: Supabase, memberId: string): Promise<Device[]> {
   return unwrap(
     await supabase.from("push_subscriptions").select("id, device_label, endpoint, created_at").eq("member_id", memberId).order("created_at"),
   ) as Device[];
 }
 
-export async function addDevice(supabase: SupabaseClient, memberId: string, circleId: string, form: z.infer<typeof PushOnSchema>) {
+export async function addDevice(supabase: Supabase, memberId: string, circleId: string, form: z.infer<typeof PushOnSchema>) {
   const existing = unwrap(
     await supabase.from("push_subscriptions").select("id").eq("member_id", memberId).eq("endpoint", form.endpoint).maybeSingle(),
   ) as { id: string } | null;
@@ -55,7 +55,7 @@ export async function addDevice(supabase: SupabaseClient, memberId: string, circ
   );
 }
 
-export async function removeDevice(supabase: SupabaseClient, memberId: string, form: z.infer<typeof PushOffSchema>) {
+export async function removeDevice(supabase: Supabase, memberId: string, form: z.infer<typeof PushOffSchema>) {
   let query = supabase.from("push_subscriptions").delete().eq("member_id", memberId);
   if (form.id) query = query.eq("id", form.id);
   else if (form.endpoint) query = query.eq("endpoint", form.endpoint);

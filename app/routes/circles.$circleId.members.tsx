@@ -281,7 +281,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   switch (form.intent) {
     case "invite": {
-      const result = await callRpc<{ invitation_id: string; token: string }>(supabase, "create_invitation", {
+      const result = await callRpc(supabase, "create_invitation", {
         circle_id: circle.id,
         email: form.email,
         role: form.role,
@@ -302,7 +302,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
     }
     case "resend": {
-      const result = await callRpc<{ invitation_id: string; token: string }>(supabase, "resend_invitation", {
+      const result = await callRpc(supabase, "resend_invitation", {
         id: form.invitationId,
       });
       if (!result.ok) return reply({ intent, target, errors: formError(result.failure.message) }, result.failure.status, headers);

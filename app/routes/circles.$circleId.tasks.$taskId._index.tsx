@@ -130,7 +130,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return result.ok ? back("cancelled") : fail(result.failure.message, result.failure.status);
   }
   if (form.intent === "cancel-following") {
-    const result = await callCalendarRpc<{ skipped: number }>(supabase, "cancel_task_series", {
+    const result = await callCalendarRpc(supabase, "cancel_task_series", {
       series_id: form.seriesId,
       from_date: form.fromDate,
       note: form.note || null,

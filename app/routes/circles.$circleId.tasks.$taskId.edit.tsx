@@ -145,11 +145,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.repeat) {
     return data({ errors: { formErrors: [], fieldErrors: { repeat: ["Choose how the series repeats"] } }, values }, { status: 400, headers });
   }
-  const result = await callCalendarRpc<{ series_id: string; kept_claimed: number; kept_edited: number; skipped: number }>(supabase, "update_task_series", {
-    series_id: task.series?.id,
+  // The series keeps its first date: the change applies from this occurrence's date.
+  const { first_date: _firstDate, ...series } = parsed.series;
+  const result = await callCalendarRpc(supabase, "update_task_series", {
+    series_id: task.series?.id ?? null,
     from_date: task.series_date,
-    ...parsed.series,
-    first_date: undefined,
+    ...series,
   });
   if (!result.ok) {
     return data({ errors: dbErrors(result.failure.key, result.failure.message), values }, { status: result.failure.status, headers });

@@ -50,7 +50,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!result.ok) return data({ url: null, error: result.failure.message }, { status: result.failure.status, headers });
     return redirect(`/circles/${circle.id}/tasks/feed?notice=off`, { headers });
   }
-  const result = await callCalendarRpc<string>(supabase, "reset_calendar_feed", { circle_id: circle.id });
+  const result = await callCalendarRpc(supabase, "reset_calendar_feed", { circle_id: circle.id });
   if (!result.ok) return data({ url: null, error: result.failure.message }, { status: result.failure.status, headers });
   // Shown once, in this response: it is not stored anywhere we could read it back from.
   return data({ url: feedUrl(result.data), error: null }, { headers: { ...Object.fromEntries(headers), "Cache-Control": "no-store" } });

@@ -74,7 +74,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirect(`/circles/${circle.id}/tasks/${row.id}?notice=created`, { headers });
   }
 
-  const result = await callCalendarRpc<{ id: string }>(supabase, "create_task_series", {
+  const result = await callCalendarRpc(supabase, "create_task_series", {
     circle_id: circle.id,
     ...parsed.series,
   });

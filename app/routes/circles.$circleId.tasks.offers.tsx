@@ -162,7 +162,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const answer = parsed.data;
   const result =
     answer.intent === "accept"
-      ? await callCalendarRpc<{ id: string }>(supabase, "accept_offer", { offer_id: answer.offerId, title: answer.title })
+      ? await callCalendarRpc(supabase, "accept_offer", { offer_id: answer.offerId, title: answer.title })
       : answer.intent === "decline"
         ? await callCalendarRpc(supabase, "decline_offer", { offer_id: answer.offerId, note: answer.note || null })
         : await callCalendarRpc(supabase, "withdraw_offer", { offer_id: answer.offerId });

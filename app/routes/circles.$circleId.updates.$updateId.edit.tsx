@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireCircle } from "~/circles.server";
+import type { TablesUpdate } from "~/database.types";
 import { updatesStylesheet } from "~/components/check-in-card";
 import { useCircle } from "~/components/circle-context";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -94,9 +95,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return reply({ formErrors: [], fieldErrors: { category: ["A check-in is always a wellbeing update"] } }, 400);
   }
 
-  const changes: Record<string, unknown> = { body: form.body, category: form.category, mood: form.mood };
+  const changes: TablesUpdate<"updates"> = { body: form.body, category: form.category, mood: form.mood };
   if (isOwner) changes.audience = form.audience.length > 0 ? form.audience : null;
-  const saved = outcome<Array<{ id: string; status: string }>>(
+  const saved = outcome(
     "update update",
     await supabase.from("updates").update(changes).eq("id", update.id).select("id, status"),
   );

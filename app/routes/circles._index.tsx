@@ -65,7 +65,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const errors: FormErrors = submission.error.flatten();
     return data({ errors, values }, { status: 400, headers });
   }
-  const result = await callRpc<Circle>(supabase, "create_circle", {
+  const result = await callRpc(supabase, "create_circle", {
     name: submission.data.name,
     time_zone: submission.data.timeZone,
   });

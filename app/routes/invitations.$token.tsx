@@ -111,7 +111,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (submission.data.intent === "accept") {
     // Signed out: sign in first, then back here.
     await requireUser(request, context);
-    const result = await callRpc<{ circle_id: string }>(supabase, "accept_invitation", { token });
+    const result = await callRpc(supabase, "accept_invitation", { token });
     if (!result.ok) return data({ error: result.failure.message }, { status: result.failure.status, headers });
     return redirect(`/circles/${result.data.circle_id}`, { headers });
   }
