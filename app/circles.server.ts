@@ -1,6 +1,7 @@
 import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
+import type { Tables } from "~/database.types";
 import { once } from "~/load-context";
 import { sortCategories, type Category, type MemberRole, type Role } from "~/consent";
 import {
@@ -20,51 +21,30 @@ type Params = LoaderFunctionArgs["params"];
 // Reading circles with the signed-in user's own client: row-level security decides what comes back,
 // and the RPCs in supabase/migrations decide what may change. Nothing here uses the service role.
 
-export type Circle = {
-  id: string;
-  name: string;
-  owner_id: string;
-  time_zone: string;
-  coordinators_can_invite: boolean;
-  updates_paused: boolean;
-  updates_paused_at: string | null;
-  created_at: string;
-};
+const CIRCLE_COLUMNS = "id, name, owner_id, time_zone, coordinators_can_invite, updates_paused, updates_paused_at, created_at";
+const MEMBER_COLUMNS = "id, user_id, role, relationship, label, status, joined_at, ended_at, profile:profiles(display_name)";
 
-export type Member = {
-  id: string;
-  /** null once the person deleted their account; the row stays for history as "Former member". */
-  user_id: string | null;
-  role: Role;
-  relationship: string | null;
-  label: string | null;
-  status: "active" | "removed" | "left";
-  joined_at: string;
-  ended_at: string | null;
-  name: string;
-};
+export type Circle = Pick<
+  Tables<"circles">,
+  "id" | "name" | "owner_id" | "time_zone" | "coordinators_can_invite" | "updates_paused" | "updates_paused_at" | "created_at"
+>;
+
+/** A member and their name. `user_id` is null once the person deleted their account: the row stays as "Former member". */
+export type Member = Pick<
+  Tables<"circle_members">,
+  "id" | "user_id" | "role" | "relationship" | "label" | "status" | "joined_at" | "ended_at"
+> & { name: string };
 
 export type InvitationState = "pending" | "expired" | "revoked" | "accepted" | "declined";
 
-export type Invitation = {
-  id: string;
-  email: string;
-  role: MemberRole;
-  relationship: string;
-  label: string | null;
-  categories: Category[];
-  invited_by: string | null;
-  sent_at: string;
-  send_count: number;
-  expires_at: string;
-  accepted_at: string | null;
-  declined_at: string | null;
-  revoked_at: string | null;
-  state: InvitationState;
-};
+/** An invitation as its managers see it (invitations_with_state: the table without the token's hash, and its state). */
+export type Invitation = Pick<
+  Tables<"invitations">,
+  "id" | "email" | "relationship" | "label" | "categories" | "invited_by" | "sent_at" | "send_count" | "expires_at" | "accepted_at" | "declined_at" | "revoked_at"
+> & { role: MemberRole; state: InvitationState };
 
-const CIRCLE_COLUMNS = "id, name, owner_id, time_zone, coordinators_can_invite, updates_paused, updates_paused_at, created_at";
-const MEMBER_COLUMNS = "id, user_id, role, relationship, label, status, joined_at, ended_at, profile:profiles(display_name)";
+const INVITATION_COLUMNS =
+  "id, email, role, relationship, label, categories, invited_by, sent_at, send_count, expires_at, accepted_at, declined_at, revoked_at, state";
 
 export const UuidSchema = z.string().uuid();
 
@@ -104,7 +84,7 @@ async function loadCircleAccess(request: Request, context: AppLoadContext, circl
       .eq("me.user_id", user.id)
       .eq("me.status", "active")
       .maybeSingle(),
-  ) as (Circle & { me: MemberRow[] }) | null;
+  );
   const meRow = row?.me[0];
   if (!row || !meRow) throw notFound(headers);
   return circleAccess(session, row, meRow);
@@ -139,7 +119,7 @@ const roleOrder: Record<Role, number> = { owner: 0, coordinator: 1, supporter: 2
 export async function listMembers(supabase: Supabase, circleId: string): Promise<Member[]> {
   const rows = unwrap(
     await supabase.from("circle_members").select(MEMBER_COLUMNS).eq("circle_id", circleId).order("joined_at"),
-  ) as unknown as MemberRow[];
+  );
   return rows
     .map(toMember)
     .sort((a, b) => roleOrder[a.role] - roleOrder[b.role] || a.name.localeCompare(b.name));
@@ -149,7 +129,7 @@ export async function listMembers(supabase: Supabase, circleId: string): Promise
 export async function listGrants(supabase: Supabase, circleId: string): Promise<Map<string, Category[]>> {
   const rows = unwrap(
     await supabase.from("sharing_grants").select("member_id, category").eq("circle_id", circleId),
-  ) as Array<{ member_id: string; category: Category }>;
+  );
   const byMember = new Map<string, Category[]>();
   for (const row of rows) byMember.set(row.member_id, [...(byMember.get(row.member_id) ?? []), row.category]);
   for (const [id, categories] of byMember) byMember.set(id, sortCategories(categories));
@@ -161,24 +141,19 @@ export async function listInvitations(supabase: Supabase, circleId: string): Pro
   const rows = unwrap(
     await supabase
       .from("invitations_with_state")
-      .select(
-        "id, email, role, relationship, label, categories, invited_by, sent_at, send_count, expires_at, accepted_at, declined_at, revoked_at, state",
-      )
+      .select(INVITATION_COLUMNS)
       .eq("circle_id", circleId)
       .order("sent_at", { ascending: false })
       .limit(100),
-  ) as Invitation[];
-  return rows.map((row) => ({ ...row, categories: sortCategories(row.categories ?? []) }));
+  );
+  return rows.map((row) => ({ ...row, categories: sortCategories(row.categories) }));
 }
 
 /** Display names of the given users that the reader may see (RLS on profiles). */
 export async function profileNames(supabase: Supabase, userIds: string[]): Promise<Map<string, string>> {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return new Map();
-  const rows = unwrap(await supabase.from("profiles").select("id, display_name").in("id", ids)) as Array<{
-    id: string;
-    display_name: string;
-  }>;
+  const rows = unwrap(await supabase.from("profiles").select("id, display_name").in("id", ids));
   return new Map(rows.map((row) => [row.id, row.display_name]));
 }
 

@@ -11,13 +11,29 @@ import WebSocket from "ws";
 import { z } from "zod";
 import type { FeedData } from "~/calendar/feed.server";
 import type { CalendarWindow, SeriesCancelled, SeriesUpdated } from "~/calendar/tasks.server";
-import type { Database } from "~/database.types";
+import type { Database as Generated, Tables } from "~/database.types";
 import type { CheckInResult, ReviewResult } from "~/updates.server";
+import type { InvitationState } from "~/circles.server";
+import type { MemberRole } from "~/consent";
+import type { Mood } from "~/updates";
 import { getEnv } from "~/env.server";
 import { once } from "~/load-context";
 
 /** A supabase-js client typed with the generated schema: tsc checks tables, columns and RPC arguments. */
 export type Supabase = SupabaseClient<Database>;
+
+/**
+ * The generated schema, and what the generator cannot know: check constraints (an invitation's
+ * role is never owner, a mood is 1 to 5), and a view's columns, which it makes all nullable while
+ * invitations_with_state passes on the table's not-null columns.
+ */
+type InvitationRow = Omit<Tables<"invitations">, "role"> & { role: MemberRole };
+type Database = Generated & {
+  public: {
+    Tables: { invitations: { Row: InvitationRow }; updates: { Row: { mood: Mood | null } } };
+    Views: { invitations_with_state: { Row: Omit<InvitationRow, "token_hash"> & { state: InvitationState } } };
+  };
+};
 
 type Functions = Database["public"]["Functions"];
 export type RpcName = keyof Functions;
@@ -47,10 +63,10 @@ export async function rpc<F extends RpcName>(
   supabase: Supabase,
   fn: F,
   args: RpcArgs<F>,
-): Promise<{ data: RpcAnswer<F>; error: PostgrestError | null }> {
+): Promise<{ data: RpcAnswer<F>; error: null } | { data: null; error: PostgrestError }> {
   // supabase-js cannot resolve its overloads for a generic name: the name and arguments were checked above.
   const { data, error } = await supabase.rpc(fn, args as never);
-  return { data: data as RpcAnswer<F>, error };
+  return error ? { data: null, error } : { data: data as unknown as RpcAnswer<F>, error: null };
 }
 
 export type ServerSupabase = {
@@ -202,13 +218,12 @@ export class SupabaseRequestError extends Error {
   }
 }
 
-type SupabaseResult<T> = {
-  data: T;
-  error: { message: string; code?: string; status?: number } | null;
-};
+type SupabaseResult =
+  | { data: unknown; error: null }
+  | { data: unknown; error: { message: string; code?: string; status?: number } };
 
 /** The data of a supabase-js call, or a thrown error: no `{ error }` is ever silently ignored. */
-export function unwrap<T>(result: SupabaseResult<T>): T {
+export function unwrap<R extends SupabaseResult>(result: R): Extract<R, { error: null }>["data"] {
   if (result.error) {
     const { message, code, status } = result.error;
     throw new SupabaseRequestError(message, code, status);

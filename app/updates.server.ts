@@ -9,6 +9,7 @@ import {
   type RpcFailure,
 } from "~/circles.server";
 import { CATEGORIES, type Category } from "~/consent";
+import type { Tables } from "~/database.types";
 import { sendEmail } from "~/email.server";
 import { formatMoment } from "~/format";
 import { rpc, unwrap, type Supabase } from "~/supabase.server";
@@ -28,25 +29,13 @@ import {
 
 export type UpdateStatus = "draft" | "pending" | "published" | "declined";
 
-export type UpdateRow = {
-  id: string;
-  circle_id: string;
-  author_id: string | null;
-  category: Category;
-  body: string;
-  status: UpdateStatus;
-  audience: string[] | null;
-  mood: Mood | null;
-  check_in: CheckInColour | null;
-  published_at: string | null;
-  created_at: string;
-  edited_at: string | null;
-  reviewed_at: string | null;
-  review_note: string | null;
-};
-
 const UPDATE_COLUMNS =
   "id, circle_id, author_id, category, body, status, audience, mood, check_in, published_at, created_at, edited_at, reviewed_at, review_note";
+
+export type UpdateRow = Pick<
+  Tables<"updates">,
+  "id" | "circle_id" | "author_id" | "category" | "body" | "status" | "audience" | "check_in" | "published_at" | "created_at" | "edited_at" | "reviewed_at" | "review_note"
+> & { mood: Mood | null };
 
 // ---------------------------------------------------------------------------------------------------
 // Errors in plain words (the RPCs and triggers raise a stable key as the message)
@@ -212,7 +201,7 @@ export async function loadFeed(
     const at = quote(options.before.at);
     query = query.or(`published_at.lt.${at},and(published_at.eq.${at},id.lt.${options.before.id})`);
   }
-  const rows = unwrap(await query) as UpdateRow[];
+  const rows = unwrap(await query);
   const page = rows.slice(0, FEED_PAGE_SIZE);
   const last = page[page.length - 1];
   const next = rows.length > FEED_PAGE_SIZE && last?.published_at ? { at: last.published_at, id: last.id } : null;
@@ -234,7 +223,7 @@ export async function latestUpdates(
       .order("published_at", { ascending: false })
       .order("id", { ascending: false })
       .limit(options.limit ?? 3),
-  ) as UpdateRow[];
+  );
   return toFeedItems(supabase, rows, options);
 }
 
@@ -287,11 +276,7 @@ async function toFeedItems(
 }
 
 async function supportSummary(supabase: Supabase, ids: string[]) {
-  const rows = unwrap(await supabase.rpc("update_support_summary", { update_ids: ids })) as Array<{
-    update_id: string;
-    supporters: number;
-    supported_by_me: boolean;
-  }>;
+  const rows = unwrap(await supabase.rpc("update_support_summary", { update_ids: ids }));
   return new Map(rows.map((r) => [r.update_id, { supporters: r.supporters, supportedByMe: r.supported_by_me }]));
 }
 
@@ -301,7 +286,7 @@ async function reachOutsOf(supabase: Supabase, ids: string[]) {
   if (ids.length === 0) return byUpdate;
   const rows = unwrap(
     await supabase.from("reach_out_requests").select("update_id, member_id").in("update_id", ids),
-  ) as Array<{ update_id: string; member_id: string }>;
+  );
   for (const row of rows) byUpdate.set(row.update_id, [...(byUpdate.get(row.update_id) ?? []), row.member_id]);
   return byUpdate;
 }
@@ -310,7 +295,7 @@ async function reachOutsOf(supabase: Supabase, ids: string[]) {
 async function supportersOf(supabase: Supabase, ids: string[]) {
   const rows = unwrap(
     await supabase.from("update_reactions").select("update_id, member_id").in("update_id", ids).order("created_at"),
-  ) as Array<{ update_id: string; member_id: string }>;
+  );
   const byUpdate = new Map<string, string[]>();
   for (const row of rows) byUpdate.set(row.update_id, [...(byUpdate.get(row.update_id) ?? []), row.member_id]);
   return byUpdate;
@@ -324,7 +309,7 @@ async function supportersOf(supabase: Supabase, ids: string[]) {
 export async function getUpdate(supabase: Supabase, circleId: string, updateId: string): Promise<UpdateRow | null> {
   return unwrap(
     await supabase.from("updates").select(UPDATE_COLUMNS).eq("circle_id", circleId).eq("id", updateId).maybeSingle(),
-  ) as UpdateRow | null;
+  );
 }
 
 /**
@@ -341,7 +326,7 @@ export async function listDrafts(supabase: Supabase, circleId: string, options: 
       .in("status", statuses)
       .order("created_at", { ascending: false })
       .limit(100),
-  ) as UpdateRow[];
+  );
 }
 
 /** How many drafts wait for the person: for a badge on the feed and the home page. */
@@ -469,13 +454,7 @@ export async function shareCheckIn(
 // Notes of encouragement
 // ---------------------------------------------------------------------------------------------------
 
-export type NoteRow = {
-  id: string;
-  author_member_id: string;
-  update_id: string | null;
-  body: string;
-  created_at: string;
-};
+export type NoteRow = Pick<Tables<"encouragement_notes">, "id" | "author_member_id" | "update_id" | "body" | "created_at">;
 
 /** For the person: the notes sent to them. For a member: the notes they sent (RLS either way). */
 export async function listNotes(supabase: Supabase, circleId: string): Promise<NoteRow[]> {
@@ -486,21 +465,14 @@ export async function listNotes(supabase: Supabase, circleId: string): Promise<N
       .eq("circle_id", circleId)
       .order("created_at", { ascending: false })
       .limit(200),
-  ) as NoteRow[];
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Support plan
 // ---------------------------------------------------------------------------------------------------
 
-export type PlanSectionRow = {
-  id: string;
-  kind: PlanSectionKind;
-  body: string;
-  category: Category;
-  audience: string[] | null;
-  updated_at: string;
-};
+export type PlanSectionRow = Pick<Tables<"support_plan_sections">, "id" | "kind" | "body" | "category" | "audience" | "updated_at">;
 
 /** The sections the reader may see (all of them for the person), in the plan's order. */
 export async function listPlan(supabase: Supabase, circleId: string): Promise<PlanSectionRow[]> {
@@ -509,7 +481,7 @@ export async function listPlan(supabase: Supabase, circleId: string): Promise<Pl
       .from("support_plan_sections")
       .select("id, kind, body, category, audience, updated_at")
       .eq("circle_id", circleId),
-  ) as PlanSectionRow[];
+  );
   const order = PLAN_SECTIONS.map((s) => s.kind as string);
   return rows.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }

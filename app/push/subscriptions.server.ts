@@ -32,7 +32,7 @@ export function pushPublicKey(): string | null {
 export async function listDevices(supabase: Supabase, memberId: string): Promise<Device[]> {
   return unwrap(
     await supabase.from("push_subscriptions").select("id, device_label, endpoint, created_at").eq("member_id", memberId).order("created_at"),
-  ) as Device[];
+  );
 }
 
 export async function addDevice(supabase: Supabase, memberId: string, circleId: string, form: z.infer<typeof PushOnSchema>) {

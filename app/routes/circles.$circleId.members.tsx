@@ -359,12 +359,11 @@ async function emailInvitation(access: CircleAccess, invitationId: string, token
       .select("email, role, label, categories, expires_at")
       .eq("id", invitationId)
       .single(),
-  ) as Pick<Invitation, "email" | "role" | "label" | "categories" | "expires_at">;
+  );
   const ownerName = access.isOwner
     ? me.name
-    : ((unwrap(await supabase.from("profiles").select("display_name").eq("id", circle.owner_id).maybeSingle()) as {
-        display_name: string;
-      } | null)?.display_name ?? "The person");
+    : (unwrap(await supabase.from("profiles").select("display_name").eq("id", circle.owner_id).maybeSingle())?.display_name ??
+      "The person");
   try {
     await sendInvitationEmail({
       to: invitation.email,
@@ -375,7 +374,7 @@ async function emailInvitation(access: CircleAccess, invitationId: string, token
       circleName: circle.name,
       role: invitation.role,
       label: invitation.label,
-      categories: sortCategories(invitation.categories ?? []),
+      categories: sortCategories(invitation.categories),
       expiresAt: invitation.expires_at,
       timeZone: circle.time_zone,
     });
