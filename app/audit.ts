@@ -1,17 +1,11 @@
 import { CATEGORY_WORDS, categoryList, isCategory, ROLE_WORDS, sortCategories, type Role } from "~/consent";
+import type { Json, Tables } from "~/database.types";
 import { planSection } from "~/updates";
 
 // audit_events rows as sentences ("Maria shared wellbeing updates with you"), for the activity log and
 // "What is shared with me". Pure, so that the wording is unit-tested without a database.
 
-export type AuditEvent = {
-  id: number;
-  action: string;
-  actor_id: string | null;
-  subject_member_id: string | null;
-  details: Record<string, unknown>;
-  created_at: string;
-};
+export type AuditEvent = Pick<Tables<"audit_events">, "id" | "action" | "actor_id" | "subject_member_id" | "details" | "created_at">;
 
 export type AuditNames = {
   /** The reader: "you" instead of their name. */
@@ -33,9 +27,14 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() ? value : undefined;
 }
 
+/** An event's details as an object (they are always written as one: anything else reads as empty). */
+export function jsonObject(value: Json): Record<string, Json | undefined> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+}
+
 /** One sentence, without a final full stop, so that callers can add " on 3 March". */
 export function auditSentence(event: AuditEvent, names: AuditNames): string {
-  const details = event.details ?? {};
+  const details = jsonObject(event.details);
   const actorIsViewer = event.actor_id !== null && event.actor_id === names.viewerUserId;
   const actor = actorIsViewer ? "you" : (event.actor_id && names.userName(event.actor_id)) || "someone";
   const subjectIsViewer = event.subject_member_id !== null && event.subject_member_id === names.viewerMemberId;

@@ -1,7 +1,7 @@
 import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
-import type { Tables } from "~/database.types";
+import type { CompositeTypes, Tables } from "~/database.types";
 import { once } from "~/load-context";
 import { sortCategories, type Category, type MemberRole, type Role } from "~/consent";
 import {
@@ -36,6 +36,12 @@ export type Member = Pick<
 > & { name: string };
 
 export type InvitationState = "pending" | "expired" | "revoked" | "accepted" | "declined";
+
+/** invitation_preview's answer: what the invitation's link may show (every field but state is null when it is no longer pending). */
+export type InvitationPreview = Omit<CompositeTypes<"invitation_preview">, "state" | "role"> & {
+  state: InvitationState;
+  role: MemberRole | null;
+};
 
 /** An invitation as its managers see it (invitations_with_state: the table without the token's hash, and its state). */
 export type Invitation = Pick<

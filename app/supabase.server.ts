@@ -13,7 +13,7 @@ import type { FeedData } from "~/calendar/feed.server";
 import type { CalendarWindow, SeriesCancelled, SeriesUpdated } from "~/calendar/tasks.server";
 import type { Database as Generated, Tables } from "~/database.types";
 import type { CheckInResult, ReviewResult } from "~/updates.server";
-import type { InvitationState } from "~/circles.server";
+import type { InvitationPreview, InvitationState } from "~/circles.server";
 import type { MemberRole } from "~/consent";
 import type { Mood } from "~/updates";
 import { getEnv } from "~/env.server";
@@ -47,6 +47,7 @@ export type RpcArgs<F extends RpcName> = { [Name in keyof Functions[F]["Args"]]:
  */
 type StatedAnswers = {
   create_invitation: InvitationToken;
+  invitation_preview: InvitationPreview;
   resend_invitation: InvitationToken;
   calendar_window: CalendarWindow;
   calendar_feed: FeedData;

@@ -20,7 +20,6 @@ import {
   PLAN_SECTIONS,
   type CheckInColour,
   type Mood,
-  type PlanSectionKind,
 } from "~/updates";
 
 // Updates, support, notes, check-ins and the support plan, read and written with the signed-in
@@ -92,8 +91,11 @@ export class UnexpectedError extends Error {
 export type Outcome<T> = { ok: true; data: T } | { ok: false; failure: Failure };
 
 /** A write's result: known refusals as `{ ok: false }` for the form, anything else thrown. */
-export function outcome<T>(what: string, result: { data: T | null; error: PostgrestError | null }): Outcome<T> {
-  if (!result.error) return { ok: true, data: result.data as T };
+export function outcome<R extends { data: unknown; error: null } | { data: unknown; error: PostgrestError }>(
+  what: string,
+  result: R,
+): Outcome<Extract<R, { error: null }>["data"]> {
+  if (!result.error) return { ok: true, data: result.data };
   const failure = failureOf(result.error);
   if (!failure) throw new UnexpectedError(what, result.error);
   return { ok: false, failure };

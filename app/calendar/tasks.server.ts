@@ -3,9 +3,9 @@ import type { PostgrestError } from "@supabase/supabase-js";
 import { z } from "zod";
 import { formatRangeInZone, toLocalDate, type InstantRange } from "~/calendar/time";
 import type { TaskState, TaskSummary } from "~/calendar/task-view";
-import type { ContactPreference, TaskKind, TaskStatus } from "~/calendar/words";
 import { listGrants, listMembers, memberTitle, requireCircle, type CircleAccess, type Member } from "~/circles.server";
 import { CATEGORIES, type Category } from "~/consent";
+import type { Tables } from "~/database.types";
 import { rpc, unwrap, type RpcAnswer, type RpcArgs, type RpcName, type Supabase } from "~/supabase.server";
 
 // Tasks as the signed-in user sees them: every read goes through their own client, so row-level
@@ -18,30 +18,12 @@ export const TASK_COLUMNS =
   "id, circle_id, title, kind, category, starts_at, ends_at, all_day, slots, audience, status, location, notes, " +
   "contact_preference, dietary_needs, series_id, series_date, series_exception, cancel_note, done_at, created_by";
 
-export type TaskRow = {
-  id: string;
-  circle_id: string;
-  title: string;
-  kind: TaskKind;
-  category: Category;
-  starts_at: string;
-  ends_at: string | null;
-  all_day: boolean;
-  slots: number;
-  audience: string[] | null;
-  status: TaskStatus;
-  location: string | null;
-  notes: string | null;
-  contact_preference: ContactPreference | null;
-  dietary_needs: string | null;
-  series_id: string | null;
-  series_date: string | null;
-  series_exception: boolean;
-  cancel_note: string | null;
-  done_at: string | null;
-  created_by: string | null;
-  task_claims: Array<{ member_id: string; created_at: string }>;
-};
+export type TaskRow = Pick<
+  Tables<"tasks">,
+  | "id" | "circle_id" | "title" | "kind" | "category" | "starts_at" | "ends_at" | "all_day" | "slots" | "audience" | "status"
+  | "location" | "notes" | "contact_preference" | "dietary_needs" | "series_id" | "series_date" | "series_exception"
+  | "cancel_note" | "done_at" | "created_by"
+> & { task_claims: Array<Pick<Tables<"task_claims">, "member_id" | "created_at">> };
 
 /** A task as the calendar and list pages read it (calendar_window): the ids of its helpers, in claim order. */
 export type CalendarTaskRow = Pick<
@@ -135,10 +117,12 @@ export type SeriesCancelled = { skipped: number };
 export type SeriesUpdated = { series_id: string; kept_claimed: number; kept_edited: number; skipped: number };
 
 export type TaskDetail = TaskRow & {
-  thanks: { note: string; thanked_by: string | null } | null;
-  series: { id: string; title: string; frequency: "daily" | "weekly"; repeat_every: number; weekdays: number[];
-    first_date: string; until_date: string | null; occurrence_count: number | null; all_day: boolean;
-    start_time: string | null; duration_minutes: number | null; stopped_from: string | null } | null;
+  thanks: Pick<Tables<"task_thanks">, "note" | "thanked_by"> | null;
+  series: Pick<
+    Tables<"task_series">,
+    | "id" | "title" | "frequency" | "repeat_every" | "weekdays" | "first_date" | "until_date" | "occurrence_count" | "all_day"
+    | "start_time" | "duration_minutes" | "stopped_from"
+  > | null;
 };
 
 export const SERIES_COLUMNS =
@@ -153,7 +137,7 @@ export async function loadTask(supabase: Supabase, circleId: string, taskId: str
       .eq("id", taskId)
       .eq("circle_id", circleId)
       .maybeSingle(),
-  ) as unknown as (TaskDetail & { thanks: TaskDetail["thanks"] | TaskDetail["thanks"][] }) | null;
+  );
   if (!task) return null;
   // One-to-one embeds come back as an object (or, depending on how PostgREST reads the key, a list).
   const thanks = Array.isArray(task.thanks) ? (task.thanks[0] ?? null) : task.thanks;

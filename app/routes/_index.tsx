@@ -10,7 +10,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // header); anyone else sees their circles, or the form to start one.
     const circles = unwrap(
       await supabase.from("circle_members").select("circle_id").eq("user_id", user.id).eq("status", "active").limit(2),
-    ) as Array<{ circle_id: string }>;
+    );
     throw redirect(circles.length === 1 ? `/circles/${circles[0].circle_id}` : "/circles", { headers });
   }
   return data({ signedOut: true }, { headers });

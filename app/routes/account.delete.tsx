@@ -20,8 +20,6 @@ const DeleteSchema = z.object({
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Delete your account · Circle" }];
 
-type Membership = { role: string; circle: { id: string; name: string; owner_id: string } | null };
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, headers, user } = await requireUser(request, context);
   const rows = unwrap(
@@ -30,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       .select("role, circle:circles(id, name, owner_id)")
       .eq("user_id", user.id)
       .eq("status", "active"),
-  ) as unknown as Membership[];
+  );
   const circles = rows.flatMap((r) => (r.circle ? [{ ...r.circle, owned: r.circle.owner_id === user.id }] : []));
   return data(
     {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { auditSentence, type AuditEvent } from "~/audit";
+import { auditSentence } from "~/audit";
 import { listMembers, profileNames, requireCircle } from "~/circles.server";
 import { useCircle } from "~/components/circle-context";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -44,7 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       .order("created_at", { ascending: false })
       .order("id", { ascending: false })
       .limit(PAGE_SIZE + 1)
-      .then((result) => unwrap(result) as AuditEvent[]),
+      .then(unwrap),
     listMembers(supabase, circle.id),
   ]);
   const events = page.slice(0, PAGE_SIZE);

@@ -62,7 +62,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if (update?.check_in) {
       const requests = unwrap(
         await supabase.from("reach_out_requests").select("member_id").eq("update_id", update.id),
-      ) as Array<{ member_id: string }>;
+      );
       shared = {
         id: update.id,
         colour: update.check_in,

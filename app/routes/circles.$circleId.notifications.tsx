@@ -9,7 +9,7 @@ import { useCircle } from "~/components/circle-context";
 import { ChoiceGroup, Notice, SelectField } from "~/components/choices";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormErrorSummary, type FormErrors } from "~/components/forms";
-import { DEFAULT_SCHEDULE, DIGEST_FREQUENCIES, nextDigestAt, type DigestFrequency } from "~/digest/schedule";
+import { DEFAULT_SCHEDULE, DIGEST_FREQUENCIES, nextDigestAt } from "~/digest/schedule";
 import { DeviceNotifications } from "~/push/device-notifications";
 import { addDevice, listDevices, PushOffSchema, PushOnSchema, pushPublicKey, removeDevice } from "~/push/subscriptions.server";
 import { unwrap } from "~/supabase.server";
@@ -40,14 +40,6 @@ const ActionSchema = z.discriminatedUnion("intent", [DigestSchema, CircleSchema,
   errorMap: () => ({ message: "That action isn't available here" }),
 });
 
-type Prefs = {
-  digest_frequency: DigestFrequency;
-  digest_weekday: number;
-  digest_hour: number;
-  notify_claimed: boolean;
-  notify_released: boolean;
-};
-
 const Saved = z.enum(["digest", "circle", "push-on", "push-off"]);
 
 export const meta: MetaFunction = () => [{ title: "Email settings · Circle" }];
@@ -63,7 +55,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       .select("digest_frequency, digest_weekday, digest_hour, notify_claimed, notify_released")
       .eq("member_id", me.id)
       .maybeSingle()
-      .then((result) => unwrap(result) as Prefs | null),
+      .then(unwrap),
     supabase
       .from("circle_email_settings")
       .select("update_text")

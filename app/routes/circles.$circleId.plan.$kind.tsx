@@ -43,7 +43,7 @@ async function load(request: Request, params: LoaderFunctionArgs["params"], cont
       .eq("circle_id", circle.id)
       .eq("kind", kind.data)
       .maybeSingle()
-      .then(unwrap) as Promise<{ id: string; body: string; category: string; audience: string[] | null } | null>,
+      .then(unwrap),
     loadPeople(supabase, circle.id).then((people) => audienceChoices(supabase, circle.id, people)),
   ]);
   return { access, kind: kind.data, existing, choices };

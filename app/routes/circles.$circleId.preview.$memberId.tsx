@@ -14,7 +14,7 @@ import {
 } from "~/circles.server";
 import { useCircle } from "~/components/circle-context";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { CATEGORIES, CATEGORY_WORDS, categoryList, isCategory, ROLE_WORDS } from "~/consent";
+import { CATEGORIES, CATEGORY_WORDS, categoryList, ROLE_WORDS } from "~/consent";
 import { formatDay, formatMoment } from "~/format";
 
 // "Preview as Dad": the circle through a member's eyes. Tasks and updates come from the database's
@@ -26,9 +26,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 const TASKS_SHOWN = 30;
 const UPDATES_SHOWN = 20;
-
-type PreviewTask = { id: string; title: string; category: string; starts_at: string; ends_at: string | null };
-type PreviewUpdate = { id: string; category: string; body: string; status: string; published_at: string | null; created_at: string };
 
 function refused(error: PostgrestError, fn: string, headers: Headers): never {
   const failure = rpcFailure(error);
@@ -76,17 +73,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       people: members
         .filter((m) => m.status === "active")
         .map((m) => ({ id: m.id, title: memberTitle(m), role: m.role, isThem: m.id === member.id })),
-      tasks: (tasks.data as PreviewTask[]).map((task) => ({
+      tasks: tasks.data.map((task) => ({
         id: task.id,
         title: task.title,
-        category: isCategory(task.category) ? CATEGORY_WORDS[task.category].label : task.category,
+        category: CATEGORY_WORDS[task.category].label,
         when: task.ends_at
           ? formatRangeInZone(new Date(task.starts_at), new Date(task.ends_at), tz)
           : formatMoment(task.starts_at, tz),
       })),
-      updates: (updates.data as PreviewUpdate[]).map((update) => ({
+      updates: updates.data.map((update) => ({
         id: update.id,
-        category: isCategory(update.category) ? CATEGORY_WORDS[update.category].label : update.category,
+        category: CATEGORY_WORDS[update.category].label,
         body: update.body,
         draft: update.status !== "published",
         when: formatDay(update.published_at ?? update.created_at, tz),

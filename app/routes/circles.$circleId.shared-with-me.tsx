@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { auditSentence, type AuditEvent } from "~/audit";
+import { auditSentence } from "~/audit";
 import { listGrants, profileNames, requireCircle } from "~/circles.server";
 import { useCircle } from "~/components/circle-context";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -29,7 +29,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       .order("created_at", { ascending: false })
       .order("id", { ascending: false })
       .limit(100)
-      .then((result) => unwrap(result) as AuditEvent[]),
+      .then(unwrap),
   ]);
   const names = await profileNames(supabase, [circle.owner_id, ...events.flatMap((e) => (e.actor_id ? [e.actor_id] : []))]);
   const categories = grants.get(me.id) ?? [];

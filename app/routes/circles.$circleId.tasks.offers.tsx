@@ -5,12 +5,13 @@ import { z } from "zod";
 import { callCalendarRpc, memberNames, requireCalendar } from "~/calendar/tasks.server";
 import { addDays, formatRangeInZone, localDateSchema, toLocalDate, zonedInstant, zoneLabel } from "~/calendar/time";
 import { TITLE_MAX } from "~/calendar/task-form";
-import { KIND_LABELS, TASK_KINDS, type TaskKind } from "~/calendar/words";
+import { KIND_LABELS, TASK_KINDS } from "~/calendar/words";
 import { Notice, SelectField } from "~/components/choices";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorList, Field, FormErrorSummary } from "~/components/forms";
 import { CalendarActions } from "~/components/task-parts";
 import { CATEGORIES, CATEGORY_WORDS, type Category } from "~/consent";
+import type { Tables } from "~/database.types";
 import { unwrap } from "~/supabase.server";
 import appCalendarStyles from "~/styles/calendar.css?url";
 import { readForm } from "~/validation";
@@ -23,19 +24,10 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: appCalenda
 
 export const meta: MetaFunction = () => [{ title: "Offers of help · Circle" }];
 
-type OfferRow = {
-  id: string;
-  member_id: string;
-  kind: TaskKind;
-  category: Category;
-  message: string;
-  starts_at: string;
-  ends_at: string;
-  all_day: boolean;
-  status: "pending" | "accepted" | "declined" | "withdrawn";
-  response_note: string | null;
-  task_id: string | null;
-};
+type OfferRow = Pick<
+  Tables<"task_offers">,
+  "id" | "member_id" | "kind" | "category" | "message" | "starts_at" | "ends_at" | "all_day" | "status" | "response_note" | "task_id"
+>;
 
 const OFFER_COLUMNS = "id, member_id, kind, category, message, starts_at, ends_at, all_day, status, response_note, task_id";
 
@@ -54,7 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           .neq("member_id", me.id)
           .order("starts_at")
           .limit(100)
-      : Promise.resolve({ data: [], error: null }),
+      : Promise.resolve({ data: [] as OfferRow[], error: null }),
   ]);
   const names = memberNames(access.members);
   const view = (offer: OfferRow) => ({
@@ -71,8 +63,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       zone: zoneLabel(timeZone),
       today: toLocalDate(new Date(), timeZone),
       categories: access.visible.length ? access.visible : (["practical"] as Category[]),
-      mine: (unwrap(mine) as OfferRow[]).map(view),
-      toAnswer: (unwrap(toAnswer) as OfferRow[]).map(view),
+      mine: unwrap(mine).map(view),
+      toAnswer: unwrap(toAnswer).map(view),
       notice: url.searchParams.get("notice"),
     },
     { headers },

@@ -66,7 +66,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const feed = `/circles/${circle.id}/updates`;
 
   if (fields.intent === "delete") {
-    const deleted = outcome<Array<{ id: string }>>(
+    const deleted = outcome(
       "delete update",
       await supabase.from("updates").delete().eq("id", update.id).select("id"),
     );

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { jsonObject } from "~/audit";
 import { requireCircle } from "~/circles.server";
 import { updatesStylesheet } from "~/components/check-in-card";
 import { useCircle } from "~/components/circle-context";
@@ -48,8 +49,6 @@ const QuerySchema = z.object({
 export const links: LinksFunction = () => [updatesStylesheet];
 export const meta: MetaFunction = () => [{ title: "Drafts · Circle" }];
 
-type Decision = { id: number; action: string; details: { update_id?: string; note?: string }; created_at: string };
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { supabase, headers, circle, me, isOwner } = await requireCircle(request, params, context);
   if (!isOwner && me.role !== "coordinator") {
@@ -59,9 +58,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [drafts, decisions] = await Promise.all([
     listDrafts(supabase, circle.id, { isOwner }),
     isOwner
-      ? Promise.resolve([] as Decision[])
+      ? Promise.resolve([])
       : // The person's decisions are audited with the author as subject: a member reads those about them.
-        (unwrap(
+        unwrap(
           await supabase
             .from("audit_events")
             .select("id, action, details, created_at")
@@ -70,7 +69,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
             .in("action", ["update_approved", "update_declined"])
             .order("created_at", { ascending: false })
             .limit(10),
-        ) as Decision[]),
+        ),
   ]);
   const query = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const owner = people.members.find((m) => m.role === "owner");
@@ -88,12 +87,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         written: formatMoment(d.created_at, circle.time_zone),
         audienceNames: d.audience?.map((id) => people.byMemberId.get(id) ?? FORMER_MEMBER) ?? null,
       })),
-      decisions: decisions.map((d) => ({
-        id: d.id,
-        approved: d.action === "update_approved",
-        note: d.details.note ?? null,
-        when: formatMoment(d.created_at, circle.time_zone),
-      })),
+      decisions: decisions.map((d) => {
+        const { note } = jsonObject(d.details);
+        return {
+          id: d.id,
+          approved: d.action === "update_approved",
+          note: typeof note === "string" ? note : null,
+          when: formatMoment(d.created_at, circle.time_zone),
+        };
+      }),
       notice: query.success ? query.data : {},
     },
     { headers },
@@ -110,7 +112,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const here = `/circles/${circle.id}/updates/drafts`;
 
   if (form.intent === "delete") {
-    const deleted = outcome<Array<{ id: string }>>(
+    const deleted = outcome(
       "delete draft",
       await supabase.from("updates").delete().eq("id", form.updateId).eq("circle_id", circle.id).select("id"),
     );

@@ -58,7 +58,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return reply({ formErrors: [], fieldErrors: { audience: ["Choose people from this circle's list"] } }, 400);
   }
 
-  const result = outcome<{ id: string }>(
+  const result = outcome(
     "insert update",
     await supabase
       .from("updates")

@@ -3,12 +3,12 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { timeZoneOptions, timeZoneSchema } from "~/calendar/time";
-import { callRpc, type Circle } from "~/circles.server";
+import { callRpc } from "~/circles.server";
 import { Notice } from "~/components/choices";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Field, FormErrorSummary, type FormErrors } from "~/components/forms";
 import { TimeZoneSelect } from "~/components/time-zone-select";
-import { ROLE_WORDS, type Role } from "~/consent";
+import { ROLE_WORDS } from "~/consent";
 import { displayNameOf, requireUser, unwrap } from "~/supabase.server";
 import { formObject, readForm } from "~/validation";
 
@@ -25,8 +25,6 @@ const DEFAULT_TIME_ZONE = "Europe/London";
 
 export const meta: MetaFunction = () => [{ title: "Your circles · Circle" }];
 
-type MyCircle = { role: Role; circle: Pick<Circle, "id" | "name" | "updates_paused"> | null };
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, headers, user } = await requireUser(request, context);
   const rows = unwrap(
@@ -35,10 +33,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       .select("role, circle:circles(id, name, updates_paused)")
       .eq("user_id", user.id)
       .eq("status", "active"),
-  ) as unknown as MyCircle[];
+  );
   const circles = rows
-    .filter((row): row is MyCircle & { circle: NonNullable<MyCircle["circle"]> } => row.circle !== null)
-    .map((row) => ({ ...row.circle, role: row.role }))
+    .flatMap(({ role, circle }) => (circle ? [{ ...circle, role }] : []))
     .sort((a, b) => Number(b.role === "owner") - Number(a.role === "owner") || a.name.localeCompare(b.name));
   const search = new URL(request.url).searchParams;
   const left = search.get("left") === "1";

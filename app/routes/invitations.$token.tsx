@@ -6,9 +6,9 @@ import { z } from "zod";
 import { callRpc, rpcFailure, UnexpectedRpcError } from "~/circles.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormErrorSummary } from "~/components/forms";
-import { CATEGORIES, CATEGORY_WORDS, categoryList, ROLE_WORDS, sortCategories, type MemberRole } from "~/consent";
+import { CATEGORIES, CATEGORY_WORDS, categoryList, ROLE_WORDS, sortCategories } from "~/consent";
 import { formatDay } from "~/format";
-import { getOptionalUser, requireUser } from "~/supabase.server";
+import { getOptionalUser, requireUser, rpc } from "~/supabase.server";
 import { readForm } from "~/validation";
 
 // The page an invitation email links to. Anyone holding the link may read who invites them and what
@@ -23,19 +23,6 @@ const TokenSchema = z
   .regex(/^[A-Za-z0-9_-]+$/);
 const IntentSchema = z.object({ intent: z.enum(["accept", "decline"]) });
 
-type Preview = {
-  state: "pending" | "expired" | "revoked" | "accepted" | "declined";
-  circle_id: string | null;
-  circle_name: string | null;
-  inviter_name: string | null;
-  role: MemberRole | null;
-  relationship: string | null;
-  label: string | null;
-  categories: string[] | null;
-  expires_at: string | null;
-  email_hint: string | null;
-  for_current_user: boolean | null;
-};
 
 export const meta: MetaFunction = () => [
   { title: "Your invitation · Circle" },
@@ -46,12 +33,12 @@ async function loadPreview(request: Request, token: string | undefined, context:
   const session = await getOptionalUser(request, context);
   const parsed = TokenSchema.safeParse(token);
   if (!parsed.success) return { ...session, token: null, preview: null };
-  const { data: preview, error } = await session.supabase.rpc("invitation_preview", { token: parsed.data });
+  const { data: preview, error } = await rpc(session.supabase, "invitation_preview", { token: parsed.data });
   if (error) {
     if (rpcFailure(error)?.key === "invitation_not_found") return { ...session, token: parsed.data, preview: null };
     throw new UnexpectedRpcError("invitation_preview", error);
   }
-  return { ...session, token: parsed.data, preview: preview as Preview };
+  return { ...session, token: parsed.data, preview };
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
