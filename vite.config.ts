@@ -19,7 +19,7 @@ export default defineConfig({
     // React from the first bundle and react-big-calendar from the second crashes with "Invalid hook
     // call". The server packages are here because Vite finds them while Remix prepares the route
     // modules for the browser (their server code is removed from what the browser gets).
-    include: ["react-big-calendar", "luxon", "zod", "@remix-run/node", "@supabase/ssr", "jose", "ws", "resend"],
+    include: ["react-big-calendar", "luxon", "zod", "@remix-run/node", "@supabase/ssr", "@supabase/supabase-js", "jose", "ws", "resend"],
   },
   plugins: [remix(remixConfig), tsconfigPaths()],
 });
