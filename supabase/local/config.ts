@@ -84,7 +84,16 @@ const authSchema = z
 const configSchema = z
   .object({
     project_id: z.string().min(1),
-    api: z.object({ port: port.default(54321) }).passthrough().default({}),
+    api: z
+      .object({
+        enabled: only(true, "the local stack always serves the API").default(true),
+        port: port.default(54321),
+        schemas: z.array(z.string().min(1)).min(1).default(["public"]),
+        extra_search_path: z.array(z.string().min(1)).default(["public", "extensions"]),
+        max_rows: z.number().int().positive().default(1000),
+      })
+      .strict()
+      .default({}),
     db: z.object({ port: port.default(54322) }).passthrough().default({}),
     auth: authSchema,
   })

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { waitFor } from "./net";
+import type { ProjectConfig } from "./config";
 
 const require = createRequire(import.meta.url);
 
@@ -23,7 +24,7 @@ function postgrestBinary(): string {
 }
 
 /**
- * Starts PostgREST configured as Supabase configures it: schema public, role anon, and as its
+ * Starts PostgREST configured as Supabase configures it from config.toml's [api], role anon, and as its
  * jwt-secret the project's JWKS (JSON), or the shared HS256 secret in legacy mode.
  */
 export async function startPostgrest(opts: {
@@ -31,6 +32,8 @@ export async function startPostgrest(opts: {
   dbUri: string;
   /** PostgREST's jwt-secret: a JWKS as JSON text (PostgREST 12 takes one), or an HS256 secret. */
   jwtSecret: string;
+  /** config.toml's [api]: the exposed schemas, the search path and the row limit. */
+  api: Pick<ProjectConfig["api"], "schemas" | "extra_search_path" | "max_rows">;
   log?: (line: string) => void;
 }) {
   const log = opts.log ?? (() => {});
@@ -40,10 +43,10 @@ export async function startPostgrest(opts: {
       PATH: process.env.PATH ?? "",
       NODE_ENV: "production",
       PGRST_DB_URI: opts.dbUri,
-      PGRST_DB_SCHEMAS: "public",
+      PGRST_DB_SCHEMAS: opts.api.schemas.join(","),
       PGRST_DB_ANON_ROLE: "anon",
-      PGRST_DB_EXTRA_SEARCH_PATH: "public,extensions",
-      PGRST_DB_MAX_ROWS: "1000",
+      PGRST_DB_EXTRA_SEARCH_PATH: opts.api.extra_search_path.join(","),
+      PGRST_DB_MAX_ROWS: String(opts.api.max_rows),
       PGRST_DB_POOL: "20",
       PGRST_DB_CHANNEL_ENABLED: "true",
       PGRST_JWT_SECRET: opts.jwtSecret,

@@ -96,7 +96,7 @@ function reachableHost(host = "127.0.0.1") {
 /** Starts Postgres, applies the platform bootstrap and migrations, then PostgREST, auth, mailbox and gateway. */
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const log = opts.log ?? (() => {});
-  const { auth: authConfig, emailTemplates } = opts.config ?? readProjectConfig();
+  const { api: apiConfig, auth: authConfig, emailTemplates } = opts.config ?? readProjectConfig();
   const dbPort = await portOrFree(opts.ports.db, "Postgres", "DB_PORT");
   const gatewayPort = await portOrFree(opts.ports.gateway, "API gateway", "API_PORT");
   const stops: Array<() => Promise<void>> = [];
@@ -123,6 +123,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       port: await freePort(),
       dbUri: `postgres://authenticator:${LOCAL_AUTHENTICATOR_PASSWORD}@127.0.0.1:${dbPort}/postgres`,
       jwtSecret: opts.legacyJwt ? LOCAL_JWT_SECRET : JSON.stringify(publicJwks(signingKey)),
+      api: apiConfig,
       log,
     });
     stops.push(rest.stop);

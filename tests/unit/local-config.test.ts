@@ -27,7 +27,7 @@ function projectWith(edit: (toml: string) => string): string {
 describe("config.toml", () => {
   test("gives every setting the local stack uses", () => {
     const config = readProjectConfig();
-    expect(config.api.port).toBe(54321);
+    expect(config.api).toEqual({ enabled: true, port: 54321, schemas: ["public"], extra_search_path: ["public", "extensions"], max_rows: 1000 });
     expect(config.db.port).toBe(54322);
     expect(config.auth).toMatchObject({
       site_url: "http://localhost:3000",
@@ -56,6 +56,7 @@ describe("config.toml", () => {
     ["a setting the local auth cannot honour", (t: string) => t.replace("enable_refresh_token_rotation = true", "enable_refresh_token_rotation = false"), /always rotates refresh tokens/],
     ["a missing template", (t: string) => t.replace(/\[auth\.email\.template\.invite\][^[]*/, ""), /auth\.email\.template\.invite: Required/],
     ["a template file that is not there", (t: string) => t.replace("./supabase/templates/invite.html", "./supabase/templates/nope.html"), /content_path: no file at/],
+    ["an API setting the local stack does not model", (t: string) => t.replace("max_rows = 1000", "max_rows = 1000\nmax_row = 5"), /api\.max_row: not a setting/],
     ["TOML that does not parse", (t: string) => t.replace("[auth.email]", "[auth.email"), /config\.toml:/],
   ])("stops the stack on %s, naming it", (_what, edit, message) => {
     expect(() => readProjectConfig(projectWith(edit))).toThrow(message);
