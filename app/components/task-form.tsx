@@ -4,7 +4,8 @@ import { LOCATION_MAX, MAX_SLOTS, NOTES_MAX, TITLE_MAX, DIETARY_MAX, type TaskFo
 import { CONTACT_LABELS, CONTACT_PREFERENCES, KIND_LABELS, KINDS_WITH_CONTACT, TASK_KINDS, WEEKDAYS } from "~/calendar/words";
 import { ChoiceGroup, SelectField } from "~/components/choices";
 import { ErrorList, Field, FormErrorSummary } from "~/components/forms";
-import { CATEGORY_WORDS, type Category } from "~/consent";
+import { WhoWillSee, willSeeSentence, type WhoCanSee } from "~/components/who-will-see";
+import { CATEGORY_WORDS, isCategory, type Category } from "~/consent";
 
 // The task form: one task, or a series (repeat daily or weekly). Every field is always in the page,
 // so the form works without JavaScript; with it, the parts that do not apply fold away.
@@ -64,6 +65,7 @@ export function TaskForm({
   errors,
   categories,
   audience,
+  who,
   zone,
   today,
   busy,
@@ -75,6 +77,7 @@ export function TaskForm({
   errors?: TaskFormErrors;
   categories: readonly Category[];
   audience: AudienceOption[];
+  who: WhoCanSee;
   zone: string;
   today: string;
   busy: boolean;
@@ -90,6 +93,9 @@ export function TaskForm({
   useEffect(() => setHydrated(true), []);
   const shows = (applies: boolean) => !hydrated || applies;
   const withContact = (KINDS_WITH_CONTACT as readonly string[]).includes(kind);
+  const [category, setCategory] = useState(str(values, "category", "practical"));
+  const [chosenPeople, setChosenPeople] = useState(list(values, "audience"));
+  const sentence = willSeeSentence(who, isCategory(category) ? category : categories[0], chosenPeople);
 
   return (
     <Form method="post" className="stack task-form" aria-describedby="task-form-errors" noValidate>
@@ -108,11 +114,11 @@ export function TaskForm({
           selectProps={{ name: "kind", id: "kind", value: kind, onChange: (event) => setKind(event.currentTarget.value) }}
         />
         <SelectField
-          label="Who may see it"
-          hint="Members who hold this category see the task."
+          label="What kind of news is this task?"
+          hint="Members see the task only if the person shares this kind of news with them."
           errors={field("category")}
           options={categories.map((value) => ({ value, label: `${CATEGORY_WORDS[value].label}: ${CATEGORY_WORDS[value].forMember}` }))}
-          selectProps={{ name: "category", id: "category", defaultValue: str(values, "category", "practical") }}
+          selectProps={{ name: "category", id: "category", value: category, onChange: (event) => setCategory(event.currentTarget.value) }}
         />
       </div>
 
@@ -289,7 +295,11 @@ export function TaskForm({
                   type="checkbox"
                   name="audience"
                   value={member.id}
-                  defaultChecked={list(values, "audience").includes(member.id)}
+                  checked={chosenPeople.includes(member.id)}
+                  onChange={(event) => {
+                    const on = event.currentTarget.checked;
+                    setChosenPeople((ids) => (on ? [...ids, member.id] : ids.filter((id) => id !== member.id)));
+                  }}
                 />
                 <label htmlFor={`audience-${member.id}`}>{member.name}</label>
               </li>
@@ -298,6 +308,7 @@ export function TaskForm({
         </fieldset>
       ) : null}
 
+      <WhoWillSee id="who-will-see" sentence={sentence} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Saving…" : submitLabel}
