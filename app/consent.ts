@@ -111,22 +111,3 @@ export function categoryList(categories: readonly Category[]): string {
   if (labels.length === 1) return labels[0];
   return `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
 }
-
-/** A member as the "who will see this" line knows them: their grants, or null when the reader may not know them. */
-export type Viewer = { id: string; name: string; categories: readonly Category[] | null };
-
-/**
- * The members (besides the person, who sees everything) who see an item of this category and
- * audience: the consent rule of the database (private.consent_allows, which "Preview as" applies):
- * an active member holding the category and, when the item has an audience, in it. `people` are
- * the circle's active members other than the person.
- */
-export function whoWillSee(people: readonly Viewer[], category: Category, audience: readonly string[]): Viewer[] {
-  return people.filter((p) => p.categories?.includes(category) && (audience.length === 0 || audience.includes(p.id)));
-}
-
-/** "Mom, Dad and Leo"; "" for none. */
-export function namesList(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? "";
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-}

@@ -1,7 +1,6 @@
 import type { TaskFormErrors } from "~/calendar/task-form";
 import type { CalendarAccess } from "~/calendar/tasks.server";
-import { listGrants, memberTitle } from "~/circles.server";
-import type { WhoCanSee } from "~/components/who-will-see";
+import { memberTitle } from "~/circles.server";
 
 // Server-side helpers of the task form pages (new, edit).
 
@@ -16,20 +15,6 @@ export function audienceOptions(access: CalendarAccess) {
   return access.members
     .filter((m) => m.status === "active" && m.role !== "owner")
     .map((m) => ({ id: m.id, name: memberTitle(m) }));
-}
-
-/**
- * What the "who will see this" line needs. The person reads every grant; a coordinator only their
- * own (RLS), so for them the line says the rule rather than names.
- */
-export async function whoCanSee(access: CalendarAccess): Promise<WhoCanSee> {
-  const grants = access.isOwner ? await listGrants(access.supabase, access.circle.id) : null;
-  const owner = access.members.find((m) => m.role === "owner");
-  return {
-    people: audienceOptions(access).map((m) => ({ ...m, categories: grants ? (grants.get(m.id) ?? []) : null })),
-    personName: owner ? owner.name : "The person",
-    readerIsPerson: access.isOwner,
-  };
 }
 
 /** A database refusal after validation, next to the field it is about when there is one. */

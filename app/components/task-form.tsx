@@ -4,8 +4,7 @@ import { LOCATION_MAX, MAX_SLOTS, NOTES_MAX, TITLE_MAX, DIETARY_MAX, type TaskFo
 import { CONTACT_LABELS, CONTACT_PREFERENCES, KIND_LABELS, KINDS_WITH_CONTACT, TASK_KINDS, WEEKDAYS } from "~/calendar/words";
 import { ChoiceGroup, SelectField } from "~/components/choices";
 import { ErrorList, Field, FormErrorSummary } from "~/components/forms";
-import { WhoWillSee, willSeeSentence, type WhoCanSee } from "~/components/who-will-see";
-import { CATEGORY_WORDS, isCategory, type Category } from "~/consent";
+import { CATEGORY_WORDS, type Category } from "~/consent";
 
 // The task form: one task, or a series (repeat daily or weekly). Every field is always in the page,
 // so the form works without JavaScript; with it, the parts that do not apply fold away.
@@ -65,7 +64,6 @@ export function TaskForm({
   errors,
   categories,
   audience,
-  who,
   zone,
   today,
   busy,
@@ -77,7 +75,6 @@ export function TaskForm({
   errors?: TaskFormErrors;
   categories: readonly Category[];
   audience: AudienceOption[];
-  who: WhoCanSee;
   zone: string;
   today: string;
   busy: boolean;
@@ -93,9 +90,6 @@ export function TaskForm({
   useEffect(() => setHydrated(true), []);
   const shows = (applies: boolean) => !hydrated || applies;
   const withContact = (KINDS_WITH_CONTACT as readonly string[]).includes(kind);
-  const [category, setCategory] = useState(str(values, "category", "practical"));
-  const [chosenPeople, setChosenPeople] = useState(list(values, "audience"));
-  const sentence = willSeeSentence(who, isCategory(category) ? category : categories[0], chosenPeople);
 
   return (
     <Form method="post" className="stack task-form" aria-describedby="task-form-errors" noValidate>
@@ -114,11 +108,11 @@ export function TaskForm({
           selectProps={{ name: "kind", id: "kind", value: kind, onChange: (event) => setKind(event.currentTarget.value) }}
         />
         <SelectField
-          label="What kind of news is this task?"
-          hint="Members see the task only if the person shares this kind of news with them."
+          label="Who may see it"
+          hint="Members who hold this category see the task."
           errors={field("category")}
           options={categories.map((value) => ({ value, label: `${CATEGORY_WORDS[value].label}: ${CATEGORY_WORDS[value].forMember}` }))}
-          selectProps={{ name: "category", id: "category", value: category, onChange: (event) => setCategory(event.currentTarget.value) }}
+          selectProps={{ name: "category", id: "category", defaultValue: str(values, "category", "practical") }}
         />
       </div>
 
@@ -295,11 +289,7 @@ export function TaskForm({
                   type="checkbox"
                   name="audience"
                   value={member.id}
-                  checked={chosenPeople.includes(member.id)}
-                  onChange={(event) => {
-                    const on = event.currentTarget.checked;
-                    setChosenPeople((ids) => (on ? [...ids, member.id] : ids.filter((id) => id !== member.id)));
-                  }}
+                  defaultChecked={list(values, "audience").includes(member.id)}
                 />
                 <label htmlFor={`audience-${member.id}`}>{member.name}</label>
               </li>
@@ -308,7 +298,6 @@ export function TaskForm({
         </fieldset>
       ) : null}
 
-      <WhoWillSee id="who-will-see" sentence={sentence} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Saving…" : submitLabel}

@@ -1,10 +1,8 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { useId, useState } from "react";
-import { useCircle } from "~/components/circle-context";
+import { useId } from "react";
 import { SelectField } from "~/components/choices";
 import { ErrorList, FormErrorSummary, type FormErrors } from "~/components/forms";
-import { WhoWillSee, willSeeSentence } from "~/components/who-will-see";
-import { CATEGORY_WORDS, categoryList, isCategory, type Category } from "~/consent";
+import { CATEGORY_WORDS, categoryList, type Category } from "~/consent";
 import { MOOD_WORDS, MOODS, UPDATE_MAX, type UpdateFormValues } from "~/updates";
 
 /** A textarea with the same habits as forms.tsx's Field: label, hint and errors tied to it. */
@@ -80,19 +78,6 @@ export function UpdateForm({
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const fieldErrors = errors?.fieldErrors ?? {};
-  const { circle } = useCircle();
-  // Controlled, so that the line under the form follows the choices; the server renders the same.
-  const [category, setCategory] = useState(values.category);
-  const [audience, setAudience] = useState<string[]>(values.audience);
-  const chosen: Category = isCategory(category) ? category : categories[0];
-  const sentence = audienceOptions
-    ? willSeeSentence(
-        { people: audienceOptions.map((o) => ({ id: o.id, name: o.title, categories: o.categories })), personName: "", readerIsPerson: true },
-        chosen,
-        audience,
-        { paused: circle.updatesPaused },
-      )
-    : "Only you and the person see your draft until it is approved; then it is shared as they decide.";
   return (
     <Form method="post" className="stack" aria-describedby={`${id}-errors`}>
       <FormErrorSummary id={`${id}-errors`} errors={errors?.formErrors} />
@@ -108,11 +93,11 @@ export function UpdateForm({
         required={bodyRequired}
       />
       <SelectField
-        label="What kind of news is this?"
+        label="Who may see it"
         hint="Members see an update only if you share this kind of news with them."
         errors={fieldErrors.category}
         options={categories.map((c) => ({ value: c, label: `${CATEGORY_WORDS[c].label}: ${CATEGORY_WORDS[c].forOwner}` }))}
-        selectProps={{ name: "category", value: category, onChange: (event) => setCategory(event.currentTarget.value), required: true }}
+        selectProps={{ name: "category", defaultValue: values.category, required: true }}
       />
       <SelectField
         label="Mood (wellbeing updates only)"
@@ -141,11 +126,7 @@ export function UpdateForm({
                     type="checkbox"
                     name="audience"
                     value={option.id}
-                    checked={audience.includes(option.id)}
-                    onChange={(event) => {
-                      const on = event.currentTarget.checked;
-                      setAudience((ids) => (on ? [...ids, option.id] : ids.filter((id) => id !== option.id)));
-                    }}
+                    defaultChecked={values.audience.includes(option.id)}
                   />
                   <label htmlFor={`${id}-aud-${option.id}`}>
                     <span className="choice-label">{option.title}</span>
@@ -158,7 +139,6 @@ export function UpdateForm({
           <ErrorList id={`${id}-audience-error`} errors={fieldErrors.audience} />
         </fieldset>
       ) : null}
-      <WhoWillSee id={`${id}-who`} sentence={sentence} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={busy}>
           {busy ? busyLabel : submitLabel}

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { splitSeries, type Series } from "~/calendar/recurrence";
 import { parseTaskForm, taskFormValues, type TaskFormValues } from "~/calendar/task-form";
-import { audienceOptions, dbErrors, whoCanSee } from "~/calendar/task-form.server";
+import { audienceOptions, dbErrors } from "~/calendar/task-form.server";
 import { callCalendarRpc, endOf, isPast, loadTask, requireCalendar, TaskIdSchema, type TaskDetail } from "~/calendar/tasks.server";
 import { toLocalDate, toLocalDateTime, zoneLabel } from "~/calendar/time";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -104,7 +104,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       claimed: task.task_claims.length,
       categories: access.manageable,
       audience: audienceOptions(access),
-      who: await whoCanSee(access),
       zone: zoneLabel(timeZone),
       today: toLocalDate(new Date(), timeZone),
       values: initialValues(task, timeZone, scope),
@@ -172,7 +171,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditTask() {
-  const { circleId, taskId, title, isOwner, scope, past, claimed, categories, audience, who, zone, today, values } =
+  const { circleId, taskId, title, isOwner, scope, past, claimed, categories, audience, zone, today, values } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -203,7 +202,6 @@ export default function EditTask() {
         errors={actionData?.errors}
         categories={categories}
         audience={audience}
-        who={who}
         zone={zone}
         today={today}
         busy={navigation.state === "submitting"}

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { parseTaskForm, taskFormValues } from "~/calendar/task-form";
-import { audienceOptions, dbErrors, whoCanSee, requireManager } from "~/calendar/task-form.server";
+import { audienceOptions, dbErrors, requireManager } from "~/calendar/task-form.server";
 import { callCalendarRpc, requireCalendar } from "~/calendar/tasks.server";
 import { localDateSchema, toLocalDate, zoneLabel } from "~/calendar/time";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -29,7 +29,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       isOwner: access.isOwner,
       categories: access.manageable,
       audience: audienceOptions(access),
-      who: await whoCanSee(access),
       zone: zoneLabel(timeZone),
       today,
       values: { date: date.success && date.data >= today ? date.data : today, slots: "1", category: "practical", kind: "other" },
@@ -96,7 +95,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function NewTask() {
-  const { circleId, isOwner, categories, audience, who, zone, today, values } = useLoaderData<typeof loader>();
+  const { circleId, isOwner, categories, audience, zone, today, values } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const base = `/circles/${circleId}`;
@@ -111,7 +110,6 @@ export default function NewTask() {
         errors={actionData?.errors}
         categories={categories}
         audience={audience}
-        who={who}
         zone={zone}
         today={today}
         busy={navigation.state === "submitting"}

@@ -31,7 +31,7 @@ test("a wellbeing update for one member, a coordinator's draft approved, a check
   await maria.goto(`${feed}/new`);
   await checkA11y(maria);
   await maria.getByLabel("Your update").fill(`${text}\nMore at https://nami.org\n<script>alert(1)</script>`);
-  await maria.getByLabel("What kind of news is this?").selectOption("wellbeing");
+  await maria.getByLabel("Who may see it").selectOption("wellbeing");
   await maria.getByLabel("Mood (wellbeing updates only)").selectOption("4");
   await maria.getByRole("checkbox", { name: /^Sam\b/ }).check();
   await maria.getByRole("button", { name: "Share update" }).click();
@@ -66,7 +66,7 @@ test("a wellbeing update for one member, a coordinator's draft approved, a check
   await ana.goto(`${feed}/new`);
   await checkA11y(ana);
   await ana.getByLabel("Your update").fill(draftText);
-  await ana.getByLabel("What kind of news is this?").selectOption("wellbeing");
+  await ana.getByLabel("Who may see it").selectOption("wellbeing");
   await ana.getByRole("button", { name: "Send for approval" }).click();
   await ana.waitForURL((url) => url.pathname === `${feed}/drafts`);
   await checkA11y(ana);
