@@ -82,7 +82,7 @@ export async function loadWaiting(access: CircleAccess, people: People, now = ne
   return {
     drafts: {
       count: drafts.count ?? 0,
-      items: (unwrap(drafts) ?? []).map((d): WaitingItem => ({
+      items: unwrap(drafts).map((d): WaitingItem => ({
         id: d.id,
         who: (d.author_id && people.byUserId.get(d.author_id)) || FORMER_MEMBER,
         text: excerpt(d.body, 90),
@@ -93,7 +93,7 @@ export async function loadWaiting(access: CircleAccess, people: People, now = ne
     notes: {
       days: NEW_NOTE_DAYS,
       count: notes.count ?? 0,
-      items: (unwrap(notes) ?? []).map((n): WaitingItem => ({
+      items: unwrap(notes).map((n): WaitingItem => ({
         id: n.id,
         who: people.byMemberId.get(n.author_member_id) ?? FORMER_MEMBER,
         text: excerpt(n.body, 90),
@@ -121,7 +121,7 @@ function offersQuery(access: CircleAccess, now: Date) {
 function offerItems(offers: Awaited<ReturnType<typeof offersQuery>>, people: People, timeZone: string) {
   return {
     count: offers.count ?? 0,
-    items: (unwrap(offers) ?? []).map((o): WaitingItem & { kind: TaskKind } => ({
+    items: unwrap(offers).map((o): WaitingItem & { kind: TaskKind } => ({
       id: o.id,
       who: people.byMemberId.get(o.member_id) ?? FORMER_MEMBER,
       kind: o.kind,

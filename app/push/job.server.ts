@@ -160,7 +160,7 @@ export function pushDelivery(
   async function claimAndSend(events: PushEvent[]) {
     const members = [...new Set(events.map((event) => event.memberId))];
     const devices = new Map<string, string[]>();
-    for (const device of unwrap(await db.rpc("push_job_devices", { p_member_ids: members })) ?? []) {
+    for (const device of unwrap(await db.rpc("push_job_devices", { p_member_ids: members }))) {
       devices.set(device.member_id, [...(devices.get(device.member_id) ?? []), device.subscription_id]);
     }
     const rows = events.flatMap((event) =>
@@ -180,7 +180,7 @@ export function pushDelivery(
       const chunk = rows.slice(start, start + CLAIM_CHUNK);
       const won = unwrap(
         await db.rpc("push_job_claim", { p_now: clock().toISOString(), p_rows: chunk, p_lease_seconds: leaseSeconds }),
-      ) ?? [];
+      );
       tally.taken += chunk.length - won.length;
       const payloads = new Map(chunk.map((row) => [row.idempotency_key, row.payload]));
       await sendAndSettle(
@@ -204,7 +204,7 @@ export function pushDelivery(
           p_lease_seconds: leaseSeconds,
           p_circle_ids: circleIds ?? undefined,
         }),
-      ) ?? [];
+      );
       if (rows.length === 0) break;
       tally.considered += rows.length;
       await sendAndSettle(

@@ -1,7 +1,7 @@
-import type { Supabase } from "~/supabase.server";
 import { z } from "zod";
+import type { Tables } from "~/database.types";
 import { getEnv } from "~/env.server";
-import { unwrap } from "~/supabase.server";
+import { unwrap, type Supabase } from "~/supabase.server";
 
 // A member's devices for push notifications in one circle, read and written with their own token (RLS:
 // their own rows only). The browser's PushSubscription is the same for every circle on that device, so
@@ -22,7 +22,7 @@ export const PushOffSchema = z.object({
   endpoint: z.string().max(2048).optional(),
 });
 
-export type Device = { id: string; device_label: string; endpoint: string; created_at: string };
+export type Device = Pick<Tables<"push_subscriptions">, "id" | "device_label" | "endpoint" | "created_at">;
 
 /** The VAPID public key the browser subscribes with, or null when push is not set up. */
 export function pushPublicKey(): string | null {
